@@ -1,0 +1,362 @@
+/*
+ * tests/mocks/test_enumobj.c - the results of the host's IWbemServices
+ * calls: IEnumWbemClassObject (Next returns WBEM_S_FALSE when fewer than
+ * asked remain, objects AddRef'd for the caller; Skip; Reset; Clone with
+ * its own position; forward-only refusing Reset and Clone; NextAsync not
+ * supported) and IWbemCallResult (status, the result handed out with a new
+ * reference, the original error returned when the call failed).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "callresult.h"
+#include "enumobj.h"
+#include "instfix.h"
+#include "sink.h"
+
+#define NOBJ 5
+
+struct fx {
+    struct instfix f;
+    IWbemClassObject *obj[NOBJ];   /* held by the host, as a namespace query result */
+};
+
+static int setup(void **state)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    if (!x || instfix_setup(&x->f) != 0)
+        return -1;
+    for (int i = 0; i < NOBJ; i++)
+        if (!(x->obj[i] = (IWbemClassObject *)instfix_instance(&x->f, HP_ACTOR_HOST)))
+            return -1;
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    hp_actor_set(HP_ACTOR_HOST);
+    instfix_teardown(&x->f);
+    free(x);
+    return 0;
+}
+
+static IEnumWbemClassObject *make_enum(struct fx *x, LONG flags, struct enumobj **out)
+{
+    struct enumobj *e;
+    assert_int_equal(enumobj_new(&e, x->f.host, HP_ACTOR_HOST, x->obj, NOBJ, flags), 0);
+    /* Handed to the client, as an [out] parameter would. */
+    hobj_transfer(enumobj_hobj(e), HP_ACTOR_HOST, HP_ACTOR_CLIENT, HPM_IWbemServices_CreateInstanceEnum);
+    hp_actor_set(HP_ACTOR_CLIENT);
+    if (out)
+        *out = e;
+    return enumobj_iface(e);
+}
+
+static void release_all(IWbemClassObject **objs, ULONG n)
+{
+    for (ULONG i = 0; i < n; i++)
+        IWbemClassObject_Release(objs[i]);
+}
+
+/* ---- IEnumWbemClassObject ------------------------------------------------- */
+
+static void next_returns_false_when_fewer_than_asked_remain(void **state)
+{
+    struct fx *x = *state;
+    struct enumobj *e;
+    IEnumWbemClassObject *it = make_enum(x, 0, &e);
+    IWbemClassObject *out[NOBJ + 2];
+    ULONG n = 99;
+    assert_int_equal(IEnumWbemClassObject_Next(it, WBEM_INFINITE, 2, out, &n), WBEM_S_NO_ERROR);
+    assert_int_equal(n, 2);
+    assert_ptr_equal(out[0], x->obj[0]);
+    assert_ptr_equal(out[1], x->obj[1]);
+    assert_int_equal(instfix_held(out[0], HP_ACTOR_CLIENT), 1);
+    release_all(out, n);
+
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 5, out, &n), WBEM_S_FALSE);
+    assert_int_equal(n, 3);
+    assert_ptr_equal(out[2], x->obj[4]);
+    release_all(out, n);
+    assert_int_equal(enumobj_remaining(e), 0);
+
+    assert_int_equal(IEnumWbemClassObject_Next(it, WBEM_INFINITE, 1, out, &n), WBEM_S_FALSE);
+    assert_int_equal(n, 0);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 1);   /* only the enum */
+    IEnumWbemClassObject_Release(it);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+    for (int i = 0; i < NOBJ; i++)
+        assert_int_equal(instfix_held(x->obj[i], HP_ACTOR_HOST), 1);         /* the enum's are gone */
+}
+
+static void next_needs_its_out_pointers(void **state)
+{
+    struct fx *x = *state;
+    IEnumWbemClassObject *it = make_enum(x, 0, NULL);
+    IWbemClassObject *out[1];
+    ULONG n;
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, NULL, &n), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, NULL), WBEM_E_INVALID_PARAMETER);
+    IEnumWbemClassObject_Release(it);
+}
+
+static void skip_reset_and_clone_keep_their_own_positions(void **state)
+{
+    struct fx *x = *state;
+    IEnumWbemClassObject *it = make_enum(x, 0, NULL);
+    assert_int_equal(IEnumWbemClassObject_Skip(it, WBEM_INFINITE, 2), WBEM_S_NO_ERROR);
+    IEnumWbemClassObject *copy = NULL;
+    assert_int_equal(IEnumWbemClassObject_Clone(it, &copy), WBEM_S_NO_ERROR);
+    assert_non_null(copy);
+    assert_ptr_not_equal(copy, it);
+
+    IWbemClassObject *out[NOBJ];
+    ULONG n;
+    assert_int_equal(IEnumWbemClassObject_Next(copy, 0, 1, out, &n), WBEM_S_NO_ERROR);
+    assert_ptr_equal(out[0], x->obj[2]);
+    release_all(out, n);
+    assert_int_equal(IEnumWbemClassObject_Skip(copy, 0, 5), WBEM_S_FALSE);
+
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), WBEM_S_NO_ERROR);
+    assert_ptr_equal(out[0], x->obj[2]);     /* the original did not move */
+    release_all(out, n);
+
+    assert_int_equal(IEnumWbemClassObject_Reset(it), WBEM_S_NO_ERROR);
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), WBEM_S_NO_ERROR);
+    assert_ptr_equal(out[0], x->obj[0]);
+    release_all(out, n);
+
+    IEnumWbemClassObject_Release(copy);
+    IEnumWbemClassObject_Release(it);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+    assert_int_equal(ledger_count(&x->f.host->ledger, -1), 0);
+}
+
+static void forward_only_refuses_reset_and_clone(void **state)
+{
+    struct fx *x = *state;
+    IEnumWbemClassObject *it = make_enum(x, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL);
+    IEnumWbemClassObject *copy = (IEnumWbemClassObject *)1;
+    assert_int_equal(IEnumWbemClassObject_Reset(it), WBEM_E_INVALID_OPERATION);
+    assert_int_equal(IEnumWbemClassObject_Clone(it, &copy), WBEM_E_INVALID_OPERATION);
+    assert_null(copy);
+    assert_int_equal(IEnumWbemClassObject_Clone(it, NULL), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IEnumWbemClassObject_Skip(it, 0, NOBJ), WBEM_S_NO_ERROR);
+    IEnumWbemClassObject_Release(it);
+}
+
+static void next_async_is_not_supported(void **state)
+{
+    struct fx *x = *state;
+    struct objsink *s;
+    assert_int_equal(objsink_new(&s, x->f.host, HP_ACTOR_CLIENT, NULL), 0);
+    IEnumWbemClassObject *it = make_enum(x, 0, NULL);
+    assert_int_equal(IEnumWbemClassObject_NextAsync(it, 1, objsink_iface(s)), WBEM_E_NOT_SUPPORTED);
+    assert_int_equal(objsink_event_count(s), 0);
+    IWbemObjectSink_Release(objsink_iface(s));
+    IEnumWbemClassObject_Release(it);
+}
+
+static void enum_query_interface_follows_the_com_rules(void **state)
+{
+    struct fx *x = *state;
+    IEnumWbemClassObject *it = make_enum(x, 0, NULL);
+    void *p = (void *)1;
+    assert_int_equal(IEnumWbemClassObject_QueryInterface(it, &IID_IUnknown, NULL), E_POINTER);
+    assert_int_equal(IEnumWbemClassObject_QueryInterface(it, &IID_IWbemCallResult, &p), E_NOINTERFACE);
+    assert_null(p);
+    assert_int_equal(IEnumWbemClassObject_QueryInterface(it, &IID_IEnumWbemClassObject, &p), S_OK);
+    assert_ptr_equal(p, it);
+    void *q = NULL;
+    assert_int_equal(IEnumWbemClassObject_QueryInterface(it, &IID_IUnknown, &q), S_OK);
+    assert_ptr_equal(q, it);
+    IEnumWbemClassObject_Release(it);
+    IEnumWbemClassObject_Release(it);
+    IEnumWbemClassObject_Release(it);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+}
+
+static void an_enumerator_refuses_foreign_items(void **state)
+{
+    struct fx *x = *state;
+    struct foreign_unknown u;
+    foreign_unknown_init(&u);
+    IWbemClassObject *objs[2] = {x->obj[0], (IWbemClassObject *)&u.IUnknown_iface};
+    struct enumobj *e = (struct enumobj *)1;
+    assert_int_equal(enumobj_new(&e, x->f.host, HP_ACTOR_HOST, objs, 2, 0), HP_EINVAL);
+    assert_null(e);
+    assert_int_equal(instfix_held(x->obj[0], HP_ACTOR_HOST), 1);
+}
+
+static void an_injected_fault_fails_exactly_that_next(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(faults_add(&x->f.host->faults, HPM_IEnumWbemClassObject_Next, FAULT_NTH, 2, 0, 0,
+                                RPC_E_DISCONNECTED), 0);
+    struct enumobj *e;
+    IEnumWbemClassObject *it = make_enum(x, 0, &e);
+    IWbemClassObject *out[1];
+    ULONG n;
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), WBEM_S_NO_ERROR);
+    release_all(out, n);
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), RPC_E_DISCONNECTED);
+    assert_int_equal(enumobj_remaining(e), NOBJ - 1);      /* the failed call moved nothing */
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), WBEM_S_NO_ERROR);
+    assert_ptr_equal(out[0], x->obj[1]);
+    release_all(out, n);
+    IEnumWbemClassObject_Release(it);
+}
+
+/* ---- IWbemCallResult ---------------------------------------------------------- */
+
+static IWbemCallResult *make_result(struct fx *x, const struct callresult_init *init, struct callresult **out)
+{
+    struct callresult *r;
+    hp_actor_set(HP_ACTOR_HOST);
+    assert_int_equal(callresult_new(&r, x->f.host, HP_ACTOR_HOST, init), 0);
+    hobj_transfer(callresult_hobj(r), HP_ACTOR_HOST, HP_ACTOR_CLIENT, HPM_IWbemServices_GetObject);
+    hp_actor_set(HP_ACTOR_CLIENT);
+    if (out)
+        *out = r;
+    return callresult_iface(r);
+}
+
+static void a_call_result_hands_out_its_object_with_a_reference(void **state)
+{
+    struct fx *x = *state;
+    struct callresult_init init = {.status = WBEM_S_NO_ERROR, .object = x->obj[0]};
+    IWbemCallResult *it = make_result(x, &init, NULL);
+    assert_int_equal(instfix_held(x->obj[0], HP_ACTOR_HOST), 2);   /* fixture + call result */
+
+    LONG status = 1;
+    assert_int_equal(IWbemCallResult_GetCallStatus(it, 0, &status), WBEM_S_NO_ERROR);
+    assert_int_equal(status, WBEM_S_NO_ERROR);
+    IWbemClassObject *o = NULL;
+    assert_int_equal(IWbemCallResult_GetResultObject(it, WBEM_INFINITE, &o), WBEM_S_NO_ERROR);
+    assert_ptr_equal(o, x->obj[0]);
+    assert_int_equal(instfix_held(o, HP_ACTOR_CLIENT), 1);
+    IWbemClassObject *o2 = NULL;
+    assert_int_equal(IWbemCallResult_GetResultObject(it, 0, &o2), WBEM_S_NO_ERROR);
+    assert_int_equal(instfix_held(o, HP_ACTOR_CLIENT), 2);          /* each call: a new reference */
+    IWbemClassObject_Release(o);
+    IWbemClassObject_Release(o2);
+
+    BSTR s = (BSTR)u"garbage";
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, &s), WBEM_S_NO_ERROR);
+    assert_null(s);                                                 /* no string: NULL */
+    IWbemServices *svc = (IWbemServices *)1;
+    assert_int_equal(IWbemCallResult_GetResultServices(it, 0, &svc), WBEM_S_NO_ERROR);
+    assert_null(svc);
+
+    assert_int_equal(IWbemCallResult_GetResultObject(it, 0, NULL), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, NULL), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IWbemCallResult_GetResultServices(it, 0, NULL), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IWbemCallResult_GetCallStatus(it, 0, NULL), WBEM_E_INVALID_PARAMETER);
+
+    IWbemCallResult_Release(it);
+    assert_int_equal(instfix_held(x->obj[0], HP_ACTOR_HOST), 1);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+}
+
+static void a_failed_call_returns_its_error_from_the_getters(void **state)
+{
+    struct fx *x = *state;
+    struct callresult_init init = {.status = WBEM_E_NOT_FOUND};
+    IWbemCallResult *it = make_result(x, &init, NULL);
+    LONG status = 0;
+    assert_int_equal(IWbemCallResult_GetCallStatus(it, WBEM_INFINITE, &status), WBEM_S_NO_ERROR);
+    assert_int_equal(status, WBEM_E_NOT_FOUND);
+    IWbemClassObject *o = (IWbemClassObject *)1;
+    assert_int_equal(IWbemCallResult_GetResultObject(it, 0, &o), WBEM_E_NOT_FOUND);
+    assert_null(o);
+    BSTR s = (BSTR)u"garbage";
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, &s), WBEM_E_NOT_FOUND);
+    assert_null(s);
+    IWbemCallResult_Release(it);
+}
+
+static void a_call_result_returns_its_string_as_a_new_bstr(void **state)
+{
+    struct fx *x = *state;
+    struct callresult_init init = {.status = WBEM_S_NO_ERROR, .string = u"Test_Counter.Name=\"a\""};
+    IWbemCallResult *it = make_result(x, &init, NULL);
+    BSTR s1 = NULL, s2 = NULL;
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, &s1), WBEM_S_NO_ERROR);
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, &s2), WBEM_S_NO_ERROR);
+    assert_ptr_not_equal(s1, s2);
+    assert_int_equal(hp_u16cmp(s1, u"Test_Counter.Name=\"a\""), 0);
+    assert_int_equal(SysStringLen(s1), 21);
+    SysFreeString(s1);
+    SysFreeString(s2);
+    IWbemCallResult_Release(it);
+}
+
+static void a_call_result_hands_out_services_with_a_reference(void **state)
+{
+    struct fx *x = *state;
+    /* Any host object will do for the ledger's part. */
+    struct objsink *stand_in;
+    hp_actor_set(HP_ACTOR_HOST);
+    assert_int_equal(objsink_new(&stand_in, x->f.host, HP_ACTOR_HOST, NULL), 0);
+    struct callresult_init init = {.status = WBEM_S_NO_ERROR,
+                                   .services = (IWbemServices *)objsink_iface(stand_in),
+                                   .services_hobj = objsink_hobj(stand_in)};
+    IWbemCallResult *it = make_result(x, &init, NULL);
+    assert_int_equal(atomic_load(&objsink_hobj(stand_in)->by[HP_ACTOR_HOST]), 2);
+    IWbemServices *svc = NULL;
+    assert_int_equal(IWbemCallResult_GetResultServices(it, 0, &svc), WBEM_S_NO_ERROR);
+    assert_ptr_equal(svc, init.services);
+    assert_int_equal(atomic_load(&objsink_hobj(stand_in)->by[HP_ACTOR_CLIENT]), 1);
+    hobj_unref(objsink_hobj(stand_in), HP_ACTOR_CLIENT);
+    IWbemCallResult_Release(it);
+    assert_int_equal(atomic_load(&objsink_hobj(stand_in)->by[HP_ACTOR_HOST]), 1);
+
+    struct callresult *r;
+    struct callresult_init bad = {.services = init.services};
+    assert_int_equal(callresult_new(&r, x->f.host, HP_ACTOR_HOST, &bad), HP_EINVAL);
+}
+
+static void call_result_query_interface_follows_the_com_rules(void **state)
+{
+    struct fx *x = *state;
+    struct callresult_init init = {.status = S_OK};
+    IWbemCallResult *it = make_result(x, &init, NULL);
+    void *p = (void *)1;
+    assert_int_equal(IWbemCallResult_QueryInterface(it, &IID_IUnknown, NULL), E_POINTER);
+    assert_int_equal(IWbemCallResult_QueryInterface(it, &IID_IEnumWbemClassObject, &p), E_NOINTERFACE);
+    assert_null(p);
+    assert_int_equal(IWbemCallResult_QueryInterface(it, &IID_IWbemCallResult, &p), S_OK);
+    assert_ptr_equal(p, it);
+    IWbemCallResult_Release(it);
+    IWbemCallResult_Release(it);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+    assert_int_equal(ledger_count(&x->f.host->ledger, -1), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(next_returns_false_when_fewer_than_asked_remain, setup, teardown),
+        cmocka_unit_test_setup_teardown(next_needs_its_out_pointers, setup, teardown),
+        cmocka_unit_test_setup_teardown(skip_reset_and_clone_keep_their_own_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(forward_only_refuses_reset_and_clone, setup, teardown),
+        cmocka_unit_test_setup_teardown(next_async_is_not_supported, setup, teardown),
+        cmocka_unit_test_setup_teardown(enum_query_interface_follows_the_com_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_enumerator_refuses_foreign_items, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_injected_fault_fails_exactly_that_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_call_result_hands_out_its_object_with_a_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_call_returns_its_error_from_the_getters, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_call_result_returns_its_string_as_a_new_bstr, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_call_result_hands_out_services_with_a_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(call_result_query_interface_follows_the_com_rules, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
