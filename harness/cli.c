@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "util.h"
+#include "worker.h"
 
 #ifndef HIPERF_VERSION
 #define HIPERF_VERSION "0.0.0"
@@ -39,12 +41,12 @@ static const char usage_tail[] =
     "timed out; 2 bad usage or bad input; 3 an internal error of the harness.\n";
 
 static const struct command commands[] = {
-    {"run", "run scenarios against a provider (default: the built-in reference provider)", NULL},
-    {"list", "list the scenarios and the requirements each covers", NULL},
-    {"requirements", "list the requirement catalog and what covers it", NULL},
-    {"inspect", "show what a MOF registers; with --provider, whether the provider loads", NULL},
-    {"bless", "record a provider build as its baseline in the oracle", NULL},
-    {"report", "rewrite the reports of a stored run", NULL},
+    {"run", "run scenarios against a provider (default: the built-in reference provider)", cmd_run},
+    {"list", "list the scenarios and the requirements each covers", cmd_list},
+    {"requirements", "list the requirement catalog and what covers it", cmd_requirements},
+    {"inspect", "show what a MOF registers; with --provider, whether the provider loads", cmd_inspect},
+    {"bless", "record a provider build as its baseline in the oracle", cmd_bless},
+    {"report", "rewrite the reports of a stored run", cmd_report},
     {"bench", "benchmarks of the harness and the reference provider", NULL},
 };
 
@@ -72,6 +74,10 @@ int cli_main(int argc, char **argv)
         printf("hiperfcheck %s\n", HIPERF_VERSION);
         return HP_EXIT_PASS;
     }
+    /* The worker process the orchestrator starts (docs/runner.md): hidden,
+     * not a command for people. */
+    if (!strcmp(cmd, "__worker"))
+        return worker_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(cmd, commands[i].name) != 0)
             continue;

@@ -1,0 +1,44 @@
+/*
+ * harness/suite.h - where the built-in parts are and how a set of scenarios
+ * is gathered: the reference provider and its MOF, the built-in scenario
+ * catalog, the requirement catalog (embedded in the program), and the
+ * scenario files named on the command line (files or directories of .scn).
+ *
+ * Built-in paths, first match wins: an environment override
+ * (HIPERFCHECK_PROVIDER, HIPERFCHECK_MOF, HIPERFCHECK_SCENARIOS), then the
+ * installed layout next to the program (<bindir>/../lib/hiperfcheck/...,
+ * <bindir>/../share/hiperfcheck/scenarios), then the build tree
+ * (<bindir>/../lib/libhiperf_refprov.so, the source tree's scenarios/).
+ */
+#ifndef HIPERF_SUITE_H
+#define HIPERF_SUITE_H
+
+#include <stddef.h>
+
+#include "scn.h"
+
+/* Owned paths (free()); NULL with a message when none exists. */
+char *suite_reference_provider(void);
+char *suite_reference_mof(void);
+char *suite_builtin_scenarios(void);
+
+/* The requirement catalog compiled into the program (oracle/requirements.txt). */
+const char *suite_requirements_text(size_t *len);
+
+struct suite {
+    struct scn_file **files;   /* owned, sorted by scenario name */
+    size_t n;
+};
+
+/* Parses every scenario of the paths (files, or directories whose *.scn
+ * are taken in name order); with no path, the built-in catalog.  Checks
+ * every requirement ID against the embedded catalog and that no two
+ * scenarios share a name.  0, or HP_EIO / HP_EPARSE / HP_EINVAL with
+ * "file:line:col: message" (the CLI exits 2). */
+int suite_load(struct suite *out, const char *const *paths, size_t npaths);
+void suite_free(struct suite *s);
+
+/* True if any check or the covers of f names the requirement. */
+int suite_covers(const struct scn_file *f, const char *req_id);
+
+#endif
