@@ -267,9 +267,8 @@ static bool is_hiperf_class(struct host *host, const struct repo_class *cls, con
 /* Makes the client enumerator of `it` hold one copy of each src[0..n)
  * (borrowed), matched by key: copies updated in place, gone ones removed,
  * new ones added.  The thread's actor is HOST. */
-static HRESULT sync_enum(struct clientrefr *r, struct citem *it, struct hobject *const *src, size_t n)
+static HRESULT sync_enum(struct citem *it, struct hobject *const *src, size_t n)
 {
-    (void)r;
     struct hpenum_item *snap = NULL;
     size_t m = hpenum_snapshot(it->cenum, &snap);
     if (m == (size_t)-1)
@@ -335,7 +334,7 @@ out:
     return hr;
 }
 
-static HRESULT sync_from_penum(struct clientrefr *r, struct citem *it)
+static HRESULT sync_from_penum(struct citem *it)
 {
     struct hpenum_item *snap = NULL;
     size_t n = hpenum_snapshot(it->penum, &snap);
@@ -346,7 +345,7 @@ static HRESULT sync_from_penum(struct clientrefr *r, struct citem *it)
     if (src) {
         for (size_t i = 0; i < n; i++)
             src[i] = snap[i].hobject;
-        hr = sync_enum(r, it, src, n);
+        hr = sync_enum(it, src, n);
     }
     free(src);
     hpenum_snapshot_free(snap, n);
@@ -377,7 +376,7 @@ static HRESULT fetch_enum(struct clientrefr *r, struct citem *it)
         } else {
             for (size_t i = 0; i < n; i++)
                 src[i] = hobject_from_iface(objs[i]);
-            HRESULT h = sync_enum(r, it, src, n);
+            HRESULT h = sync_enum(it, src, n);
             if (FAILED(h))
                 hr = h;
         }
@@ -470,7 +469,7 @@ static HRESULT refresh_locked(struct clientrefr *r, LONG flags)
             if (!it->attached)
                 partial = true;
             else if (SUCCEEDED(r->provs[it->pr].last_hr))
-                NOTE_FAILURE(sync_from_penum(r, it));
+                NOTE_FAILURE(sync_from_penum(it));
             break;
         case CI_GET_OBJECT:
             NOTE_FAILURE(fetch_object(r, it));

@@ -90,7 +90,9 @@ struct clientrefr;
 
 /* Creates a client refresher with one reference held by `holder` (the
  * client side of a scenario: HP_ACTOR_CLIENT), loading hi-perf providers
- * as `load_kind` says.  0, or HP_ENOMEM. */
+ * as `load_kind` says.  The reference is released through either
+ * interface's Release (by that actor) or hobj_unref(clientrefr_hobj(r),
+ * holder).  0, or HP_ENOMEM (fault-injectable as HPM_HOST_ALLOC). */
 int clientrefr_new(struct clientrefr **out, struct host *host, enum hp_actor holder,
                    enum hostprov_kind load_kind);
 

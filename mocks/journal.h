@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include "hiperf/wintypes.h"
+#include "hresult.h"
 #include "ledger.h"
 #include "methods.h"
 
@@ -86,12 +87,5 @@ uint64_t journal_next_seq(struct journal *j);
 void journal_format(struct journal *j, const struct journal_rec *r, struct hp_buf *out);
 /* Writes the records with seq in [from, to) that are still in the ring. */
 void journal_dump(struct journal *j, uint64_t from, uint64_t to, FILE *f);
-
-/* The name of an HRESULT ("WBEM_E_NOT_FOUND") or NULL if unknown. */
-const char *hp_hresult_name(HRESULT hr);
-/* Name or hex ("0x80041002"), into buf of at least 32 bytes; returns buf. */
-const char *hp_hresult_str(HRESULT hr, char *buf, size_t size);
-/* Parses a name or a number (decimal, 0x hex); false if neither. */
-bool hp_hresult_parse(const char *text, HRESULT *out);
 
 #endif

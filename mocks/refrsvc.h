@@ -64,9 +64,10 @@
 struct refrsvc;
 struct remoterefr;
 
-/* Creates the refreshing services with one reference held by `holder`.
- * namespace.c does this once per host (host_refrsvc); nobody else needs
- * to.  0 or HP_ENOMEM. */
+/* Creates the refreshing services with one reference held by `holder`
+ * (dropped with hobj_unref(refrsvc_hobj(s), holder)).  namespace.c does
+ * this once per host (host_refrsvc); nobody else needs to.  0 or
+ * HP_ENOMEM. */
 int refrsvc_new(struct refrsvc **out, struct host *host, enum hp_actor holder);
 
 /* The interface (borrowed: no reference added) and the ledger header. */

@@ -133,7 +133,10 @@ static HRESULT objsink_record(struct objsink *s, enum hp_method m, int64_t a0, i
         r->ev.result = s->dead ? CO_E_OBJNOTCONNECTED : WBEM_E_OUT_OF_MEMORY;
     r->ev.seq = journal_add(&s->host->journal, JOURNAL_CALL, m, hp_actor_current(), HP_ACTOR_HOST,
                             s->hdr.id, a0, a1, a2, strmask, r->ev.result);
-    if (stored) {
+    /* The counts and the completion need no memory: they are kept even
+     * when the record itself could not be stored, so a host out of memory
+     * never makes a provider that did complete look as if it never did. */
+    if (!s->dead) {
         struct objsink_stats *st = &s->stats;
         if (r->ev.kind == OBJSINK_INDICATE) {
             st->indicate_calls++;
@@ -153,8 +156,9 @@ static HRESULT objsink_record(struct objsink *s, enum hp_method m, int64_t a0, i
                 }
             }
         }
-        s->recs[s->n++] = *r;
     }
+    if (stored)
+        s->recs[s->n++] = *r;
     pthread_mutex_unlock(&s->lock);
     if (completed_now)
         atomic_store(&s->complete, true);
