@@ -11,11 +11,14 @@
  * creating the same database at once both end with the same schema.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "oracle_private.h"
 
@@ -31,9 +34,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSERT_OBS] =
         "INSERT INTO observations(id, case_id, check_id, iteration, observed, step_no, excerpt, verdict,"
         " todo, expected, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [ST_BASELINE_VALUE] =
-        "SELECT value FROM baselines WHERE set_id = ?1 AND scenario = ?2 AND class = ?3"
-        " AND check_id = ?4 AND iteration = ?5",
+    [ST_BASELINE_CASE] =
+        "SELECT check_id, iteration, value FROM baselines WHERE set_id = ?1 AND scenario = ?2 AND class = ?3"
+        " ORDER BY check_id, iteration",
     [ST_MAX_OBS] = "SELECT coalesce(max(id), 0) FROM observations",
 };
 
@@ -299,6 +302,85 @@ out:
     return rc;
 }
 
+/* Runs SQL, retrying while another connection holds a lock the busy
+ * handler cannot wait for (changing the journal mode needs an exclusive
+ * lock, and SQLite gives up at once rather than risk a deadlock). */
+static int exec_patiently(struct oracle *o, const char *sql)
+{
+    for (int waited_ms = 0;; waited_ms += 10) {
+        char *err = NULL;
+        int rc = sqlite3_exec(o->db, sql, NULL, NULL, &err);
+        if (rc == SQLITE_OK)
+            return 0;
+        bool busy = (rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED;
+        if (!busy || waited_ms >= ORACLE_BUSY_TIMEOUT_MS) {
+            hp_error_set(HP_EDB, "%s: %s", o->path, err ? err : sqlite3_errstr(rc));
+            sqlite3_free(err);
+            return HP_EDB;
+        }
+        sqlite3_free(err);
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Creates a new oracle at path atomically: the database is built under a
+ * temporary name beside it (WAL mode, every migration), closed, and moved
+ * into place only if path still does not exist.  So a process that finds
+ * the file finds a whole oracle, and two processes creating the same one
+ * at once both end up using the one that got there first. */
+static int create_atomically(const char *path, const struct oracle_migration *migrations, size_t nmigrations)
+{
+    static _Atomic unsigned counter;
+    char *tmp = hp_sprintf("%s.new-%ld-%u", path, (long)getpid(), counter++);
+    if (!tmp)
+        return hp_error_set(HP_ENOMEM, "out of memory");
+    struct oracle o = {.path = tmp};
+    int rc = sqlite3_open_v2(tmp, &o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        rc = hp_error_set(HP_EIO, "%s: cannot create the database: %s", path,
+                          o.db ? sqlite3_errmsg(o.db) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_extended_result_codes(o.db, 1);
+    if ((rc = oracle_exec(&o, ORACLE_WRITER_PRAGMAS)) != 0 || (rc = migrate(&o, migrations, nmigrations)) != 0)
+        goto out;
+    for (int i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(o.st[i]);
+        o.st[i] = NULL;
+    }
+    /* Closing the only connection checkpoints and removes tmp's WAL. */
+    if (sqlite3_close(o.db) != SQLITE_OK) {
+        rc = hp_error_set(HP_EDB, "%s: closing the new database failed", path);
+        o.db = NULL;
+        goto out;
+    }
+    o.db = NULL;
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0) {
+        free(tmp);
+        return 0;
+    }
+    if (errno == EEXIST) {
+        rc = 0;   /* another process created it first: use theirs */
+    } else if (link(tmp, path) == 0 || errno == EEXIST) {
+        rc = 0;   /* a file system without RENAME_NOREPLACE */
+    } else {
+        rc = hp_error_set(HP_EIO, "%s: cannot create the database: %s", path, strerror(errno));
+    }
+out:
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(o.st[i]);
+    sqlite3_close(o.db);
+    unlink(tmp);
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", tmp);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", tmp);
+    unlink(side);
+    free(tmp);
+    return rc;
+}
+
 int oracle_open_with(struct oracle **out, const char *path, unsigned flags,
                      const struct oracle_migration *migrations, size_t nmigrations)
 {
@@ -312,6 +394,14 @@ int oracle_open_with(struct oracle **out, const char *path, unsigned flags,
         return not_an_oracle(path, "a directory");
     if (!exists && readonly)
         return hp_error_set(HP_ENOTFOUND, "%s: no such oracle database", path);
+    if (!exists) {
+        int rc = create_atomically(path, migrations, nmigrations);
+        if (rc)
+            return rc;
+        if (stat(path, &sb) != 0)
+            return hp_error_set(HP_EIO, "%s: %s", path, strerror(errno));
+        exists = true;
+    }
 
     struct file_state fs = {.fresh = true};
     if (exists && sb.st_size > 0) {
@@ -354,7 +444,7 @@ int oracle_open_with(struct oracle **out, const char *path, unsigned flags,
          * file stays consistent).  A checkpoint every 10000 pages (40 MB of
          * WAL) instead of 1000: a run commits once per case, and frequent
          * checkpoints (two fsyncs each) were most of what a commit cost. */
-        if ((rc = oracle_exec(o, ORACLE_WRITER_PRAGMAS)) != 0)
+        if ((rc = exec_patiently(o, ORACLE_WRITER_PRAGMAS)) != 0)
             goto fail;
         if ((fs.fresh || (size_t)fs.version < nmigrations) && (rc = migrate(o, migrations, nmigrations)) != 0)
             goto fail;

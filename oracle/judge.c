@@ -516,7 +516,8 @@ static int judge_value(enum verdict *v, char **message, bool *is_static, const s
     case ORACLE_BASELINE_REF_MISSING:
         *v = VERDICT_ERROR;
         return const_msg(message, is_static,
-                         "the reference baseline has no value for this check: regenerate oracle/reference-baseline.tsv");
+                         "the reference baseline has no value for this check: "
+                         "regenerate oracle/reference-baseline.tsv");
     case ORACLE_BASELINE_FOUND:
         break;
     }

@@ -30,6 +30,11 @@
  * Errors follow util.h: 0 or a negative HP_E* code with the message in the
  * per-thread slot.  A database that is not ours or cannot be read gives
  * HP_EDB "path: not an hiperfcheck oracle: ..." (exit status 2).
+ *
+ * Ownership: every pointer argument is borrowed for the duration of the
+ * call (the oracle copies what it keeps); what a function returns through
+ * an out-parameter is owned by the caller and freed with the function its
+ * comment names.  Out-parameters come first, then the handle (libgit2).
  */
 #ifndef HIPERF_ORACLE_H
 #define HIPERF_ORACLE_H
@@ -138,8 +143,8 @@ struct oracle_scenario_def {
     size_t nchecks;
 };
 
-/* Stores a scenario version and its checks; registering the same
- * definition again returns the same id.  Every expectation is validated
+/* Stores a scenario version and its checks (def borrowed); registering the
+ * same definition again returns the same id.  Every expectation is validated
  * (kind, expected text for the kind, known requirement IDs, unique check
  * ids): bad input gives HP_EINVAL "file:line:col: ...". */
 int oracle_register_scenario(int64_t *scenario_id, struct oracle *o, const struct oracle_scenario_def *def);
@@ -158,8 +163,9 @@ struct oracle_run_def {
     int64_t started_ms;                /* wall time, ms since the epoch, from the caller */
 };
 
-/* Starts a run (complete = 0) and returns its id.  The identity decides the
- * baseline and the todos its cases are judged with. */
+/* Starts a run (complete = 0; d borrowed) and returns its id.  The
+ * identity decides the baseline and the todos its cases are judged with.
+ * HP_EINVAL when the name is empty or the CLSID is not one. */
 int oracle_begin_run(int64_t *run_id, struct oracle *o, const struct oracle_run_def *def);
 
 enum oracle_worker_status {
@@ -194,13 +200,14 @@ struct oracle_case_def {
 };
 
 /* Judges the case and stores it with its observations and verdicts in ONE
- * transaction; *verdict (may be NULL) is the case's stored verdict and
- * *case_id (may be NULL) its id.  Recording the same scenario and class
- * twice in a run is HP_EINVAL. */
+ * transaction (c and everything it points to borrowed); *verdict (may be
+ * NULL) is the case's stored verdict (XFAIL is stored as PASS) and *case_id
+ * (may be NULL) its id.  Recording the same scenario and class twice in a
+ * run, or into a finished run, is HP_EINVAL. */
 int oracle_record_case(int64_t *case_id, enum verdict *verdict, struct oracle *o, int64_t run_id,
                        const struct oracle_case_def *c);
 
-/* Sets the end time and complete = 1. */
+/* Sets the end time and complete = 1; HP_ENOTFOUND for an unknown run. */
 int oracle_finish_run(struct oracle *o, int64_t run_id, int64_t ended_ms);
 
 /* Judges every stored case of a run again with today's baselines and todos
@@ -316,6 +323,7 @@ struct oracle_summary {
     int exit_status;                           /* oracle_exit_status_of() */
     bool complete;
 };
+/* Fills *out (no allocation). */
 int oracle_get_summary(struct oracle_summary *out, struct oracle *o, int64_t run_id);
 
 struct oracle_case_info {

@@ -30,7 +30,7 @@ int oracle_open_with(struct oracle **out, const char *path, unsigned flags,
 /* The settings of every writing connection (docs/oracle.md, "Concurrency"). */
 #define ORACLE_WRITER_PRAGMAS \
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " \
-    "PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864"
+    "PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -65536"
 
 /* Messages the judge gives without allocating; a value check's SKIP is
  * stored without its message (NULL) and read back with one of these. */
@@ -45,7 +45,7 @@ enum oracle_stmt {
     ST_ROLLBACK,
     ST_INSERT_CASE,
     ST_INSERT_OBS,
-    ST_BASELINE_VALUE,
+    ST_BASELINE_CASE,
     ST_MAX_OBS,
     ST_COUNT
 };
@@ -106,6 +106,7 @@ struct oracle_run_ctx {
     char *provider_name, *provider_clsid;
     int64_t baseline_set;        /* 0: none */
     bool reference;
+    bool complete;               /* finished: no more cases */
     struct oracle_todo *todos;
     size_t ntodos;
 };

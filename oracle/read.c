@@ -124,8 +124,8 @@ int oracle_get_summary(struct oracle_summary *out, struct oracle *o, int64_t run
     sqlite3_finalize(st);
     if (rc)
         return rc;
-    if ((rc = oracle_prepare(&st, o, "SELECT o.verdict, o.todo, count(*) FROM cases c"
-                                     " JOIN observations o ON o.id BETWEEN c.obs_first AND c.obs_first + c.obs_count - 1"
+    if ((rc = oracle_prepare(&st, o, "SELECT o.verdict, o.todo, count(*) FROM cases c JOIN observations o"
+                                     " ON o.id BETWEEN c.obs_first AND c.obs_first + c.obs_count - 1"
                                      " WHERE c.run_id = ?1 GROUP BY 1, 2")) != 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);

@@ -71,7 +71,8 @@ static int find_baseline_set(int64_t *set, bool *reference, struct oracle *o, co
     sqlite3_stmt *st;
     *set = 0;
     *reference = false;
-    int rc = oracle_prepare(&st, o, "SELECT id, origin FROM baseline_sets WHERE provider_name = ?1 AND provider_clsid = ?2");
+    int rc = oracle_prepare(&st, o, "SELECT id, origin FROM baseline_sets"
+                                    " WHERE provider_name = ?1 AND provider_clsid = ?2");
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -92,7 +93,7 @@ int oracle_run_ctx_load(struct oracle *o, int64_t run_id)
     oracle_run_ctx_free(&o->run);
     struct oracle_run_ctx *r = &o->run;
     sqlite3_stmt *st;
-    int rc = oracle_prepare(&st, o, "SELECT provider_name, provider_clsid FROM runs WHERE id = ?1");
+    int rc = oracle_prepare(&st, o, "SELECT provider_name, provider_clsid, complete FROM runs WHERE id = ?1");
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
@@ -100,6 +101,7 @@ int oracle_run_ctx_load(struct oracle *o, int64_t run_id)
     if (s == SQLITE_ROW) {
         r->provider_name = oracle_col_strdup(st, 0);
         r->provider_clsid = oracle_col_strdup(st, 1);
+        r->complete = sqlite3_column_int(st, 2) != 0;
         if (!r->provider_name || !r->provider_clsid)
             rc = hp_error_set(HP_ENOMEM, "out of memory");
     } else if (s == SQLITE_DONE) {
@@ -171,7 +173,8 @@ int oracle_begin_run(int64_t *run_id, struct oracle *o, const struct oracle_run_
         goto out;
     rc = oracle_prepare(&st, o,
                         "INSERT INTO runs(provider_path, provider_sha256, provider_name, provider_clsid, mof_path,"
-                        " harness_version, oracle_version, options, hostname, started_ms, complete, reference, baseline)"
+                        " harness_version, oracle_version, options, hostname, started_ms, complete, reference,"
+                        " baseline)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)");
     if (rc)
         goto out;
@@ -222,6 +225,8 @@ int oracle_finish_run(struct oracle *o, int64_t run_id, int64_t ended_ms)
         goto out;
     }
     rc = oracle_tx_commit(o);
+    if (!rc && o->run.id == run_id)
+        o->run.complete = true;
 out:
     sqlite3_finalize(st);
     if (rc)
@@ -236,14 +241,25 @@ struct judged {
     int todo;                /* 0, 1 XFAIL, 2 unexpected pass */
     char *msg;               /* NULL for a plain PASS; owned unless msg_static */
     bool msg_static;         /* msg is a constant or borrowed from the observation */
-    char *baseline;          /* owned; the value judged against, CHECK_VALUE only */
+    const char *baseline;    /* the value judged against (CHECK_VALUE), borrowed from the case's baseline */
     const struct oracle_check *chk;   /* NULL: unknown check id */
     bool counts_as_skip;     /* a SKIP that makes the case SKIP */
+};
+
+/* One baseline value of the case being judged; the strings live in the
+ * judgement's arena. */
+struct bl_entry {
+    const char *check_id;
+    int64_t iteration;
+    const char *value;
 };
 
 struct case_judgement {
     struct judged *obs;
     size_t n;
+    struct bl_entry *bl;     /* the case's baseline values, sorted by check id, iteration */
+    size_t nbl;
+    char *arena;             /* their strings */
     enum verdict verdict;
     int todo;
     char *message;           /* owned */
@@ -254,11 +270,11 @@ struct case_judgement {
 
 static void judgement_free(struct case_judgement *j)
 {
-    for (size_t i = 0; i < j->n; i++) {
+    for (size_t i = 0; i < j->n; i++)
         if (!j->obs[i].msg_static)
             free(j->obs[i].msg);
-        free(j->obs[i].baseline);
-    }
+    free(j->bl);
+    free(j->arena);
     free(j->obs);
     free(j->message);
     free(j->requirements);
@@ -295,34 +311,67 @@ static bool todo_matches(const struct oracle_todo *t, const char *scenario, cons
     return fnmatch(t->class_pattern, class_name, FNM_CASEFOLD) == 0;
 }
 
-static int baseline_lookup(struct judged *jo, enum oracle_baseline_state *state, struct oracle *o,
-                           const struct oracle_scenario *s, const char *class_name,
-                           const struct oracle_observation *ob)
+/* Reads the baseline values of one case (provider, scenario, class) in one
+ * range scan: a lookup per value observation would cost as much as
+ * storing it. */
+static int load_case_baseline(struct case_judgement *j, struct oracle *o, const struct oracle_scenario *s,
+                              const char *class_name)
 {
-    if (o->run.baseline_set == 0) {
-        *state = ORACLE_BASELINE_NONE;
-        return 0;
-    }
-    sqlite3_stmt *st = oracle_stmt(o, ST_BASELINE_VALUE);
+    sqlite3_stmt *st = oracle_stmt(o, ST_BASELINE_CASE);
     if (!st)
         return HP_EDB;
     sqlite3_bind_int64(st, 1, o->run.baseline_set);
     sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, class_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ob->check_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, ob->iteration);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        *state = ORACLE_BASELINE_FOUND;
-        jo->baseline = oracle_col_strdup(st, 0);
-        sqlite3_reset(st);
-        return jo->baseline ? 0 : hp_error_set(HP_ENOMEM, "out of memory");
+    /* Strings go into one buffer as offsets first (it moves as it grows). */
+    struct hp_buf arena = {0};
+    size_t cap = 0;
+    int r, rc = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (hp_grow((void **)&j->bl, &cap, j->nbl + 1, sizeof *j->bl)) {
+            rc = hp_error_set(HP_ENOMEM, "out of memory");
+            break;
+        }
+        struct bl_entry *e = &j->bl[j->nbl++];
+        e->check_id = (const char *)(uintptr_t)arena.len;
+        hp_buf_append(&arena, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+        e->iteration = sqlite3_column_int64(st, 1);
+        e->value = (const char *)(uintptr_t)arena.len;
+        hp_buf_append(&arena, (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2) + 1);
     }
+    if (!rc && r != SQLITE_DONE)
+        rc = oracle_db_error(o, "read a baseline");
+    if (!rc && arena.oom)
+        rc = hp_error_set(HP_ENOMEM, "out of memory");
     sqlite3_reset(st);
-    if (r != SQLITE_DONE)
-        return oracle_db_error(o, "look up a baseline value");
-    *state = o->run.reference ? ORACLE_BASELINE_REF_MISSING : ORACLE_BASELINE_MISSING;
+    if (rc) {
+        hp_buf_free(&arena);
+        return rc;
+    }
+    j->arena = arena.s;   /* NULL when the case has no baseline value */
+    for (size_t i = 0; i < j->nbl; i++) {
+        j->bl[i].check_id = j->arena + (uintptr_t)j->bl[i].check_id;
+        j->bl[i].value = j->arena + (uintptr_t)j->bl[i].value;
+    }
     return 0;
+}
+
+static const char *case_baseline_value(const struct case_judgement *j, const char *check_id, int64_t iteration)
+{
+    size_t lo = 0, hi = j->nbl;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(j->bl[mid].check_id, check_id);
+        if (c == 0)
+            c = j->bl[mid].iteration < iteration ? -1 : j->bl[mid].iteration > iteration;
+        if (c == 0)
+            return j->bl[mid].value;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 /* Puts "prefix: " before *msg; *msg becomes owned (the old one is freed
@@ -391,8 +440,8 @@ static int apply_check_todos(struct case_judgement *j, const struct oracle_case_
                     free(jo->msg);
                 jo->msg = NULL;
                 jo->msg_static = false;
-                rc = prefix_msg(&jo->msg, &jo->msg_static, "unexpected pass: remove the todo (todo %lld: %s)", (long long)td->id,
-                                td->reason);
+                rc = prefix_msg(&jo->msg, &jo->msg_static, "unexpected pass: remove the todo (todo %lld: %s)",
+                                (long long)td->id, td->reason);
             }
             if (rc)
                 return rc;
@@ -458,6 +507,15 @@ static int judge_case(struct case_judgement *j, struct oracle *o, const struct o
 
     bool no_baseline = o->run.baseline_set == 0;
     int rc = 0;
+    if (!no_baseline) {
+        bool any_value = false;
+        for (size_t i = 0; i < c->nobs && !any_value; i++) {
+            const struct oracle_check *chk = c->obs[i].check_id ? oracle_scenario_check(s, c->obs[i].check_id) : NULL;
+            any_value = chk && chk->kind == CHECK_VALUE;
+        }
+        if (any_value && (rc = load_case_baseline(j, o, s, klass)) != 0)
+            goto out;
+    }
     for (size_t i = 0; i < c->nobs; i++) {
         const struct oracle_observation *ob = &c->obs[i];
         struct judged *jo = &j->obs[i];
@@ -480,9 +538,14 @@ static int judge_case(struct case_judgement *j, struct oracle *o, const struct o
             .observed = ob->observed,
         };
         if (chk->kind == CHECK_VALUE) {
-            if ((rc = baseline_lookup(jo, &in.baseline_state, o, s, klass, ob)) != 0)
-                goto out;
-            in.baseline = jo->baseline;
+            if (no_baseline) {
+                in.baseline_state = ORACLE_BASELINE_NONE;
+            } else if ((jo->baseline = case_baseline_value(j, ob->check_id, ob->iteration)) != NULL) {
+                in.baseline_state = ORACLE_BASELINE_FOUND;
+                in.baseline = jo->baseline;
+            } else {
+                in.baseline_state = o->run.reference ? ORACLE_BASELINE_REF_MISSING : ORACLE_BASELINE_MISSING;
+            }
         }
         if ((rc = oracle_judge_parsed(&jo->v, &jo->msg, &jo->msg_static, &in, &chk->exp)) != 0)
             goto out;
@@ -587,7 +650,8 @@ static int judge_case(struct case_judgement *j, struct oracle *o, const struct o
         bool stale_check_todo = false;
         for (size_t i = 0; i < j->n; i++)
             stale_check_todo |= j->obs[i].todo == 2;
-        if (!stale_check_todo && (is_failure(j->verdict) || j->verdict == VERDICT_CRASH || j->verdict == VERDICT_TIMEOUT)) {
+        bool failed = is_failure(j->verdict) || j->verdict == VERDICT_CRASH || j->verdict == VERDICT_TIMEOUT;
+        if (!stale_check_todo && failed) {
             for (size_t i = 0; i < j->n && !rc; i++)
                 if (!j->obs[i].todo && is_failure(j->obs[i].v)) {
                     j->obs[i].v = VERDICT_PASS;
@@ -597,8 +661,8 @@ static int judge_case(struct case_judgement *j, struct oracle *o, const struct o
                 }
             bool owned = false;
             if (!rc)
-                rc = prefix_msg(&j->message, &owned, "expected failure (todo %lld: %s): was %s", (long long)case_todo->id,
-                                case_todo->reason, oracle_verdict_name(j->verdict));
+                rc = prefix_msg(&j->message, &owned, "expected failure (todo %lld: %s): was %s",
+                                (long long)case_todo->id, case_todo->reason, oracle_verdict_name(j->verdict));
             j->verdict = VERDICT_PASS;
             j->todo = 1;
         } else if (j->verdict == VERDICT_PASS) {
@@ -688,6 +752,8 @@ int oracle_record_case(int64_t *case_id, enum verdict *verdict, struct oracle *o
     int rc;
     if (o->run.id != run_id && (rc = oracle_run_ctx_load(o, run_id)) != 0)
         return rc;
+    if (o->run.complete)
+        return hp_error_set(HP_EINVAL, "run %lld is complete: it takes no more cases", (long long)run_id);
     if ((rc = oracle_scenario_get(&s, o, c->scenario_id)) != 0)
         return rc;
     const char *klass = c->class_name ? c->class_name : "";

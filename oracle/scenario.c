@@ -473,7 +473,8 @@ static int load_scenario(struct oracle_scenario **out, struct oracle *o, int64_t
     bool first_level_seen = false;
     struct oracle_check *prev = NULL;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct oracle_check *c = (struct oracle_check *)oracle_scenario_check(s, (const char *)sqlite3_column_text(st, 0));
+        const char *check_id = (const char *)sqlite3_column_text(st, 0);
+        struct oracle_check *c = (struct oracle_check *)oracle_scenario_check(s, check_id);
         if (!c)
             continue;
         if (c != prev) {

@@ -259,8 +259,8 @@ int report_write_junit(FILE *f, struct oracle *o, int64_t run_id)
         const struct suite *s = &suites[i];
         fputs("  <testsuite name=\"", f);
         esc_xml(f, m.cases[s->first].scenario, true);
-        fprintf(f, "\" id=\"%zu\" package=\"hiperfcheck\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"",
-                i, s->tests, s->failures, s->errors, s->skipped);
+        fprintf(f, "\" id=\"%zu\" package=\"hiperfcheck\" tests=\"%u\" failures=\"%u\" errors=\"%u\""
+                   " skipped=\"%u\" time=\"", i, s->tests, s->failures, s->errors, s->skipped);
         put_seconds(f, s->ms);
         fputs("\" timestamp=\"", f);
         put_junit_time(f, s->start_ms);

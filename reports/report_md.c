@@ -7,6 +7,8 @@
  * listed; report.html has the rest), and every stored string is escaped
  * with esc_md() on one line, so it cannot break the tables.
  */
+#include <string.h>
+
 #include "report_private.h"
 
 #define MAX_LISTED 50
@@ -73,7 +75,7 @@ int report_write_md(FILE *f, struct oracle *o, int64_t run_id)
                 esc_md(f, c->requirements, MAX_CELL);
                 fputs(" | ", f);
                 esc_md(f, c->message, MAX_CELL);
-                if (c->step_no)
+                if (c->step_no && !strstr(c->message, "at step"))
                     fprintf(f, " (step %u)", c->step_no);
                 fputs(" |\n", f);
                 nlisted++;
