@@ -19,8 +19,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The built-in suite against the reference provider; reports in $(REPORT_DIR),
+# the oracle and run history in $(REPORT_DIR)/hiperfcheck.db.
 run: build
-	$(BUILD_DIR)/bin/hiperfcheck --help
+	$(BUILD_DIR)/bin/hiperfcheck run --report-dir $(REPORT_DIR) --oracle $(REPORT_DIR)/hiperfcheck.db
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -180,12 +180,16 @@ static int measure_baselines(size_t n, size_t bytes, size_t stride, int64_t min_
     double med, mn;
     int rc = -1;
 
-    if (stride < 64 + bytes)
-        stride = 64 + bytes;
+    /* malloc adds a 16-byte header: blocks of stride - 16 bytes allocated
+     * one after the other sit `stride` apart, as consecutive host objects
+     * do.  The counters go in the middle of each block. */
+    if (stride < 80 + bytes)
+        stride = 80 + bytes;
+    size_t block = stride - 16;
     for (size_t i = 0; i < sizeof one; i++)
         one[i] = (unsigned char)(i * 7 + 1);
     j.one = one;
-    j.offset = stride / 2 & ~(size_t)7;
+    j.offset = (block - bytes) / 2 & ~(size_t)7;
     j.src = malloc(n * bytes);
     j.dst = malloc(n * bytes);
     j.blocks = calloc(n, sizeof *j.blocks);
@@ -193,12 +197,10 @@ static int measure_baselines(size_t n, size_t bytes, size_t stride, int64_t min_
         goto out;
     memset(j.src, 0x5a, n * bytes);
     memset(j.dst, 0, n * bytes);
-    /* malloc minus its own 16-byte header gives blocks `stride` apart, as
-     * consecutive host objects are. */
     for (size_t i = 0; i < n; i++) {
-        if (!(j.blocks[i] = malloc(stride > 16 ? stride - 16 : stride)))
+        if (!(j.blocks[i] = malloc(block)))
             goto out;
-        memset(j.blocks[i], 0, stride > 16 ? stride - 16 : stride);
+        memset(j.blocks[i], 0, block);
     }
     time_batches(copy_contiguous, &j, min_ns, &med, &mn);
     res->memcpy_ns_per_object = med / (double)n;
@@ -252,7 +254,7 @@ static int rig_open(struct rig *g, const struct options *o, bool journal, struct
     if (!g->prov->hiperf)
         return fail(res, "", "the provider does not answer IWbemHiPerfProvider");
     g->ns = host_namespace(g->host);
-    struct host *host = g->host;  /* HOST_CALL_PROVIDER's argument must be spelled `host` */
+    struct host *host = g->host;
     hr = HOST_CALL_PROVIDER(host, HPM_IWbemHiPerfProvider_CreateRefresher, g->prov->hiperf, 0, 0, 0, 0,
                             IWbemHiPerfProvider_CreateRefresher(g->prov->hiperf, g->ns, 0, &g->refresher));
     if (FAILED(hr) || !g->refresher) {
@@ -631,6 +633,12 @@ static const char usage[] =
     "journal settings, the reference provider next to this program (../lib).\n"
     "Must not run under libfaketime.\n";
 
+/* The installed layout's library directory relative to the prefix
+ * (CMAKE_INSTALL_LIBDIR, set by bench/CMakeLists.txt). */
+#ifndef BENCH_INSTALL_LIBDIR
+#define BENCH_INSTALL_LIBDIR "lib"
+#endif
+
 /* The directory of this executable, owned. */
 static char *self_dir(void)
 {
@@ -721,10 +729,16 @@ static int parse_args(struct options *o, int argc, char **argv)
             fprintf(stderr, "bench_refresh: cannot find where this program is; give --provider and --mof\n");
             return -1;
         }
+        /* The installed layout (<bindir>/../<libdir>/hiperfcheck/) when it
+         * is there, else the build tree (build/lib). */
+        char *inst = hp_sprintf("%s/../" BENCH_INSTALL_LIBDIR "/hiperfcheck", dir);
+        const char *lib = inst && access(inst, R_OK) == 0 ? inst : NULL;
         if (!o->provider)
-            o->provider = hp_sprintf("%s/../lib/libhiperf_refprov.so", dir);
+            o->provider = lib ? hp_sprintf("%s/libhiperf_refprov.so", lib)
+                              : hp_sprintf("%s/../lib/libhiperf_refprov.so", dir);
         if (!o->mof)
-            o->mof = hp_sprintf("%s/../lib/hiperf_refprov.mof", dir);
+            o->mof = lib ? hp_sprintf("%s/hiperf_refprov.mof", lib) : hp_sprintf("%s/../lib/hiperf_refprov.mof", dir);
+        free(inst);
         free(dir);
     }
     if (access(o->provider, R_OK) != 0 || access(o->mof, R_OK) != 0) {

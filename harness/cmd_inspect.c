@@ -50,8 +50,9 @@ static const char *counter_type_name(uint64_t t)
     case 256: return "PERF_COUNTER_LARGE_RAWCOUNT_HEX";
     case 272696320: return "PERF_COUNTER_COUNTER";
     case 272696576: return "PERF_COUNTER_BULK_COUNT";
-    case 542180608: return "PERF_100NSEC_TIMER_INV";
-    case 542573824: return "PERF_100NSEC_TIMER";
+    case 542180608: return "PERF_100NSEC_TIMER";
+    case 558957824: return "PERF_100NSEC_TIMER_INV";
+    case 542573824: return "PERF_100NSEC_MULTI_TIMER";
     case 541132032: return "PERF_COUNTER_TIMER";
     case 557909248: return "PERF_COUNTER_TIMER_INV";
     case 807666944: return "PERF_ELAPSED_TIME";
@@ -276,6 +277,12 @@ int cmd_inspect(int argc, char **argv)
             fprintf(stderr, "hiperfcheck: fork: %s\n", strerror(errno));
             status = HP_EXIT_INTERNAL;
         } else if (pid == 0) {
+            /* The provider's crash must end this child by its signal, so
+             * the parent can say so, even where a sanitizer runtime
+             * installed its own handlers in this process. */
+            static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+            for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+                signal(fatal[i], SIG_DFL);
             int s = inspect_provider(repo, so);
             fflush(stdout);
             fflush(stderr);

@@ -50,7 +50,7 @@ static const char run_usage[] =
     "  --mof MOF          its registration MOF (required with --provider)\n"
     "  --scenarios PATH   a .scn file or a directory of them; repeatable (default: built-in)\n"
     "  --filter GLOB      only scenarios whose name matches (e.g. 'stop-*')\n"
-    "  --oracle DB        the SQLite oracle and run history (default: REPORT-DIR/oracle.db)\n"
+    "  --oracle DB        the SQLite oracle and run history (default: " ORACLE_DEFAULT_PATH ")\n"
     "  --report-dir DIR   where the reports go (default: hiperfcheck-report)\n"
     "  --format LIST      json,junit,html,md,tap or all (default: all)\n"
     "  --jobs N           cases run at once (default: the number of cores)\n"
@@ -66,10 +66,13 @@ static const char bless_usage[] =
     "Runs the suite like `run` and records what this build of the provider shows\n"
     "(counter values, instance sets, call sequences) as its baseline in the oracle,\n"
     "keyed by its registered provider name and CLSID, so later builds are compared\n"
-    "with it.  Refuses to bless a run that did not pass.\n";
+    "with it.  Refuses to bless a run that did not pass.\n"
+    "\n"
+    "  --baseline-out FILE  also write the baseline as reviewable text (the format of\n"
+    "                       oracle/reference-baseline.tsv, docs/oracle.md)\n";
 
 struct run_opts {
-    const char *provider, *mof, *oracle, *report_dir, *filter, *formats;
+    const char *provider, *mof, *oracle, *report_dir, *filter, *formats, *baseline_out;
     HP_VEC(const char *) scenarios;
     unsigned jobs;
     double timeout_s;
@@ -121,6 +124,7 @@ static int parse_opts(struct run_opts *o, int argc, char **argv, const char *cmd
         {"oracle", required_argument, NULL, 'o'}, {"report-dir", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'}, {"jobs", required_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+        {"baseline-out", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0},
     };
     int c;
@@ -150,6 +154,11 @@ static int parse_opts(struct run_opts *o, int argc, char **argv, const char *cmd
                 return usage_error(cmd, usage, "--timeout must be a number of seconds above 0, not", optarg);
             break;
         case 'q': o->quiet = true; break;
+        case 'B':
+            if (!o->bless)
+                return usage_error(cmd, usage, "--baseline-out belongs to bless", NULL);
+            o->baseline_out = optarg;
+            break;
         case 'h': fputs(usage, stdout); return -1;
         default:
             return usage_error(cmd, usage, optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
@@ -226,7 +235,7 @@ static int register_scenario(int64_t *id, struct oracle *o, const struct scn_fil
     struct oracle_check_def *defs = calloc(n + 1, sizeof *defs);
     const char **covers = calloc(f->covers.n + 1, sizeof *covers);
     char **ids = calloc(n + 1, sizeof *ids);
-    const char *needs[4];
+    const char *needs[5];
     size_t nneeds = 0;
     int rc = HP_ENOMEM;
     if (!defs || !covers || !ids)
@@ -257,6 +266,8 @@ static int register_scenario(int64_t *id, struct oracle *o, const struct scn_fil
         needs[nneeds++] = "instances";
     if (f->needs & SCN_NEEDS_KEYS)
         needs[nneeds++] = "keys";
+    if (f->needs & SCN_NEEDS_PERF)
+        needs[nneeds++] = "perf";
     struct oracle_scenario_def def = {.name = f->name, .file = f->path, .sha256 = f->sha256, .title = f->title,
                                       .covers = covers, .ncovers = f->covers.n, .needs = needs, .nneeds = nneeds,
                                       .checks = defs, .nchecks = n + (all_reqs_one ? 1 : 0)};
@@ -413,7 +424,7 @@ static int run_suite(struct run_opts *o, const char *cmd)
         status = HP_EXIT_USAGE;
         goto out;
     }
-    oracle_path = o->oracle ? hp_strdup(o->oracle) : hp_sprintf("%s/oracle.db", report_dir);
+    oracle_path = hp_strdup(o->oracle ? o->oracle : ORACLE_DEFAULT_PATH);
     if ((rc = oracle_open(&oracle, oracle_path, 0))) {
         fprintf(stderr, "hiperfcheck %s: %s\n", cmd, hp_error_message());
         status = hp_error_exit_status(rc);
@@ -422,6 +433,16 @@ static int run_suite(struct run_opts *o, const char *cmd)
     size_t len;
     const char *reqs = suite_requirements_text(&len);
     if ((rc = oracle_load_requirements(oracle, reqs, len, "requirements.txt"))) {
+        fprintf(stderr, "hiperfcheck %s: %s\n", cmd, hp_error_message());
+        goto out;
+    }
+    /* The reference provider's shipped baseline: the values its value
+     * checks are judged against (idempotent; a file without a provider line
+     * names no reference). */
+    size_t blen;
+    const char *btext = oracle_reference_baseline_text(&blen);
+    if (btext && blen && strstr(btext, "\nprovider\t") &&
+        (rc = oracle_load_baseline_text(oracle, btext, blen, "reference-baseline.tsv", true))) {
         fprintf(stderr, "hiperfcheck %s: %s\n", cmd, hp_error_message());
         goto out;
     }
@@ -507,6 +528,19 @@ static int run_suite(struct run_opts *o, const char *cmd)
         } else {
             printf("hiperfcheck: blessed run %lld as the baseline of %s %s: %zu value%s\n", (long long)ctx.run_id,
                    id ? id->name : "?", clsid, nv, nv == 1 ? "" : "s");
+            char *text = NULL;
+            FILE *f = NULL;
+            if (o->baseline_out && (oracle_dump_baseline(&text, oracle, id ? id->name : "", clsid) ||
+                                    !(f = fopen(o->baseline_out, "w")) || fputs(text, f) < 0)) {
+                fprintf(stderr, "hiperfcheck %s: %s: %s\n", cmd, o->baseline_out,
+                        f || !text ? hp_error_message() : strerror(errno));
+                status = HP_EXIT_INTERNAL;
+            }
+            if (f && fclose(f)) {
+                fprintf(stderr, "hiperfcheck %s: %s: %s\n", cmd, o->baseline_out, strerror(errno));
+                status = HP_EXIT_INTERNAL;
+            }
+            free(text);
         }
     } else if (o->bless) {
         fprintf(stderr, "hiperfcheck %s: the run did not pass; nothing was blessed\n", cmd);

@@ -12,5 +12,6 @@ int cmd_run(int argc, char **argv);
 int cmd_bless(int argc, char **argv);
 int cmd_requirements(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -123,6 +123,9 @@ void exec_slot_clear(struct exec *x, struct slotval *v)
     struct host *h = x->host;
     if (v->refresher && !v->foreign)
         host_provider_release(h, (IUnknown *)v->refresher, HPM_IWbemRefresher_Release);
+    if (v->unk)
+        host_provider_release(h, v->unk, HPM_IUnknown_Release);
+    free(v->blobs_why);
     /* What the client holds it releases as a client: through the vtable. */
     enum hp_actor prev = hp_actor_set(v->holder == HP_ACTOR_CLIENT ? HP_ACTOR_CLIENT : HP_ACTOR_HOST);
     if (v->obj) {
@@ -223,6 +226,10 @@ static int resolve_class(struct exec *x)
     if (!x->cls)
         return hp_error_set(HP_EINVAL, "class %s is not in %s", name, x->args->mof);
     x->class_name = x->cls->name;
+    if ((x->scn->needs & SCN_NEEDS_PERF) && !repo_class_is_a(x->cls, "Win32_Perf")) {
+        proto_skip(x->w, "the class does not derive from Win32_Perf: the scenario needs its timestamps");
+        atomic_store(&x->stop, true);
+    }
     if (x->scn->needs & SCN_NEEDS_KEYS) {
         bool keyed = false;
         for (size_t i = 0; i < x->cls->nprops && !keyed; i++)
@@ -297,9 +304,11 @@ int exec_case(const struct worker_args *args, struct proto_writer *w)
     }
     for (size_t i = 0; i < x.scn->nslots; i++)
         x.slots[i].refresher_slot = -1;
+    x.threads_at_start = exec_thread_count();
 
     run_block(&x, &x.scn->body);
     teardown(&x);
+    exec_nswrap_free_all(&x);
 
 out:
     worker_set_crash_tail(NULL, NULL);

@@ -27,15 +27,39 @@ static struct slotval *slot(struct exec *x, const struct scn_ref *r)
     return &x->slots[r->slot];
 }
 
-/* The refresher id every call of the case names: a machine, this process
- * and a GUID fixed per case (a client makes one per refresher; one case
- * plays one client). */
+/* The refresher id every call of the case names ([MS-WMI] 2.2.21): this
+ * machine's NetBIOS-style name (the host name up to its first dot, upper
+ * case, at most 15 characters), this process and a GUID fixed per case (a
+ * client makes one per refresher; one case plays one client). */
 static _WBEM_REFRESHER_ID refresher_id(void)
 {
-    static char machine[] = "hiperfcheck-client";
+    static char machine[16];
+    if (!machine[0]) {
+        char host[256] = "";
+        if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+            strcpy(host, "HIPERFCHECK");
+        size_t n = 0;
+        for (; host[n] && host[n] != '.' && n < 15; n++)
+            machine[n] = (char)(host[n] >= 'a' && host[n] <= 'z' ? host[n] - 'a' + 'A' : host[n]);
+        machine[n] = 0;
+    }
     _WBEM_REFRESHER_ID id = {machine, (DWORD)getpid(),
                              {0x68697065, 0x7266, 0x6368, {0x65, 0x63, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x01}}};
     return id;
+}
+
+int exec_client_refresher_id_ok(struct hp_buf *why)
+{
+    _WBEM_REFRESHER_ID id = refresher_id();
+    static const GUID zero;
+    size_t len = id.m_szMachineName ? strlen(id.m_szMachineName) : 0;
+    bool ok = len > 0 && len <= 15 && id.m_dwProcessId == (DWORD)getpid() &&
+              memcmp(&id.m_guidRefresherId, &zero, sizeof zero) != 0;
+    if (!ok)
+        hp_buf_printf(why, "machine \"%s\", process %u, GUID %s\n", id.m_szMachineName ? id.m_szMachineName : "",
+                      (unsigned)id.m_dwProcessId,
+                      memcmp(&id.m_guidRefresherId, &zero, sizeof zero) ? "set" : "all zero");
+    return ok;
 }
 
 static WCHAR *u16(const char *s)
@@ -48,6 +72,8 @@ static char *arg_text(struct exec *x, const struct scn_arg *a)
 {
     if (a->kind == SCN_ARG_CLASS)
         return hp_strdup(x->class_name ? x->class_name : "");
+    if (a->kind == SCN_ARG_REF)
+        return exec_instance_path(x, a);
     return scn_expand(a->text, x->class_name, x->host->namespace_path);
 }
 
@@ -95,13 +121,21 @@ static HRESULT client_refresher_step(struct exec *x, const struct scn_step *s, s
             hp_actor_set(prev);
         }
         struct hobject *o = hobject_from_iface(obj);
+        if (out) {
+            out->out_seen = true;
+            out->out_failed = FAILED(hr);
+            out->out_null = obj == NULL;
+        }
         if (SUCCEEDED(hr) && o && out) {
             out->kind = SCN_H_CLIENT_OBJECT;
             out->holder = HP_ACTOR_CLIENT;
             out->obj = o;
             out->id = id;
-        } else if (obj) {
+        } else if (obj && SUCCEEDED(hr)) {
             IWbemClassObject_Release(obj);
+        } else if (out) {
+            out->kind = SCN_H_CLIENT_OBJECT;
+            out->holder = HP_ACTOR_CLIENT;
         }
         break;
     }
@@ -114,13 +148,22 @@ static HRESULT client_refresher_step(struct exec *x, const struct scn_step *s, s
         hr = IWbemConfigureRefresher_AddEnum(cfg, ns, w, fl, NULL, &e, &id);
         free(w);
         struct hpenum *pe = hpenum_from_iface(e);
+        if (out) {
+            out->out_seen = true;
+            out->out_failed = FAILED(hr);
+            out->out_null = e == NULL;
+        }
         if (SUCCEEDED(hr) && pe && out) {
             out->kind = SCN_H_CLIENT_ENUM;
             out->holder = HP_ACTOR_CLIENT;
             out->penum = pe;
             out->id = id;
-        } else if (e) {
+            out->enum_cls = s->nargs ? exec_class_arg(x, &s->args[0]) : NULL;
+        } else if (e && SUCCEEDED(hr)) {
             IWbemHiPerfEnum_Release(e);
+        } else if (out) {
+            out->kind = SCN_H_CLIENT_ENUM;
+            out->holder = HP_ACTOR_CLIENT;
         }
         break;
     }
@@ -181,6 +224,13 @@ static HRESULT add_to_refresher(struct exec *x, const struct scn_step *s, struct
         hr = IWbemRefreshingServices_AddObjectToRefresherByTemplate(
             svc, null_id ? NULL : &id, t && !null_path ? hobject_iface(t) : NULL, (LONG)s->opt.flags, NULL,
             (DWORD)s->opt.version, null_info ? NULL : &info, &svr);
+        /* The item is the instance the template names: that path is what a
+         * later ReconnectRemoteRefresher re-adds. */
+        char *rel = t ? hobject_relpath(t) : NULL;
+        if (rel) {
+            free(text);
+            text = rel;
+        }
         if (t) {
             prev = hp_actor_set(HP_ACTOR_HOST);
             hobj_unref(hobject_hobj(t), HP_ACTOR_HOST);
@@ -218,6 +268,9 @@ static HRESULT add_to_refresher(struct exec *x, const struct scn_step *s, struct
     if (svr != 1)
         journal_note(&x->host->journal, "scenario: the server refresher version came back as %u",
                      (unsigned)svr);
+    rs->has_svr_version = true;
+    rs->svr_version = svr;
+    rs->client_version = (DWORD)s->opt.version;
     return hr;
 }
 
@@ -235,6 +288,7 @@ static HRESULT services_step(struct exec *x, const struct scn_step *s, struct sl
     x->host->namespace_rights = rs->rights;
     _WBEM_REFRESHER_ID id = refresher_id();
     DWORD svr = 0;
+    rs->client_version = (DWORD)s->opt.version;
     LONG fl = (LONG)s->opt.flags;
     DWORD ver = (DWORD)s->opt.version;
     switch (s->verb) {
@@ -245,18 +299,38 @@ static HRESULT services_step(struct exec *x, const struct scn_step *s, struct sl
     case SCN_V_RS_REMOVE_OBJECT: {
         struct slotval *i = s->nargs && s->args[0].kind == SCN_ARG_REF ? slot(x, &s->args[0].ref) : NULL;
         LONG cancel = i ? i->info.m_lCancelId : s->nargs ? (LONG)s->args[0].i : 0;
-        return IWbemRefreshingServices_RemoveObjectFromRefresher(svc, &id, cancel, fl, ver, &svr);
+        svr = 0xFFFFFFFFu;
+        HRESULT hr = IWbemRefreshingServices_RemoveObjectFromRefresher(svc, (s->opt.written & SCN_OPT_NULL_ID) ? NULL : &id,
+                                                                      cancel, fl, ver, &svr);
+        rs->has_svr_version = true;
+        rs->svr_version = svr;
+        return hr;
     }
     case SCN_V_RS_GET_REMOTE_REFRESHER: {
         IWbemRemoteRefresher *rr = NULL;
         GUID g;
-        HRESULT hr = IWbemRefreshingServices_GetRemoteRefresher(svc, &id, fl, ver, &rr, &g, &svr);
+        memset(&g, 0, sizeof g);
+        svr = 0xFFFFFFFFu;
+        HRESULT hr = IWbemRefreshingServices_GetRemoteRefresher(svc, (s->opt.written & SCN_OPT_NULL_ID) ? NULL : &id,
+                                                                fl, ver, &rr, &g, &svr);
+        rs->has_svr_version = true;
+        rs->svr_version = svr;
+        if (out) {
+            out->out_seen = true;
+            out->out_failed = FAILED(hr);
+            out->out_null = rr == NULL;
+        }
         if (SUCCEEDED(hr) && rr && out) {
             out->kind = SCN_H_REMOTE;
             out->holder = HP_ACTOR_CLIENT;
             out->remote = rr;
-        } else if (rr) {
+            out->has_guid = true;
+            out->guid = g;
+        } else if (rr && SUCCEEDED(hr)) {
             IWbemRemoteRefresher_Release(rr);
+        } else if (out) {
+            out->kind = SCN_H_REMOTE;
+            out->holder = HP_ACTOR_CLIENT;
         }
         return hr;
     }
@@ -273,14 +347,28 @@ static HRESULT services_step(struct exec *x, const struct scn_step *s, struct sl
                 ri[k].m_lType = i && i->is_enum ? WBEM_RECONNECT_TYPE_ENUM : WBEM_RECONNECT_TYPE_OBJECT;
                 ri[k].m_pwcsPath = paths[k];
             }
-            hr = IWbemRefreshingServices_ReconnectRemoteRefresher(svc, &id, fl, (LONG)n, ver, ri, rres, &svr);
+            /* type-last: the first item carries WBEM_RECONNECT_TYPE_LAST,
+             * which a client never sends (MSWMI-RECONNECT-TYPE-LAST). */
+            if (n && (s->opt.written & SCN_OPT_TYPE_LAST))
+                ri[0].m_lType = WBEM_RECONNECT_TYPE_LAST;
+            svr = 0xFFFFFFFFu;
+            hr = IWbemRefreshingServices_ReconnectRemoteRefresher(svc, (s->opt.written & SCN_OPT_NULL_ID) ? NULL : &id,
+                                                                  fl, (LONG)n, ver, ri, rres, &svr);
+            rs->has_svr_version = true;
+            rs->svr_version = svr;
             for (size_t k = 0; k < n; k++) {
                 journal_note(&x->host->journal, "scenario: reconnect item %zu: id %d, 0x%08" PRIX32, k,
                              (int)rres[k].m_lId, (uint32_t)rres[k].m_hr);
                 /* The item's new id is what StopRefreshing takes now. */
                 struct slotval *i = s->args[k].kind == SCN_ARG_REF ? slot(x, &s->args[k].ref) : NULL;
-                if (i && SUCCEEDED(rres[k].m_hr))
+                if (i && SUCCEEDED(hr)) {
+                    i->has_reconnect = true;
+                    i->reconnect_hr = rres[k].m_hr;
+                }
+                if (i && SUCCEEDED(hr) && SUCCEEDED(rres[k].m_hr)) {
                     i->info.m_lCancelId = rres[k].m_lId;
+                    i->id = rres[k].m_lId;
+                }
             }
         }
         for (size_t k = 0; paths && k < n; k++)
@@ -306,13 +394,33 @@ static HRESULT remote_step(struct exec *x, const struct scn_step *s, bool *stop)
         return E_INVALIDARG;
     }
     if (s->verb == SCN_V_RR_REMOTE_REFRESH) {
-        LONG n = 0;
-        WBEM_REFRESHED_OBJECT *objs = NULL;
+        LONG n = -1;
+        WBEM_REFRESHED_OBJECT *objs = (void *)(uintptr_t)0xFEE1u;
         HRESULT hr = IWbemRemoteRefresher_RemoteRefresh(rr->remote, (LONG)s->opt.flags, &n, &objs);
         journal_note(&x->host->journal, "scenario: RemoteRefresh gave %d refreshed object(s)", (int)n);
-        for (LONG i = 0; objs && i < n; i++)
-            CoTaskMemFree(objs[i].m_pbBlob);
-        CoTaskMemFree(objs);
+        bool sentinel = objs == (void *)(uintptr_t)0xFEE1u;
+        rr->out_seen = true;
+        rr->out_failed = FAILED(hr);
+        rr->out_null = objs == NULL && n == 0;
+        rr->has_refreshed = true;
+        rr->refreshed = n;
+        free(rr->blobs_why);
+        rr->blobs_why = NULL;
+        rr->blobs_ok = SUCCEEDED(hr) && !sentinel ? exec_check_blobs(objs, n, &rr->blobs_why) : false;
+        if (SUCCEEDED(hr) && !sentinel) {
+            for (LONG i = 0; objs && i < n; i++)
+                CoTaskMemFree(objs[i].m_pbBlob);
+            CoTaskMemFree(objs);
+        }
+        return hr;
+    }
+    if (s->verb == SCN_V_RR_OPNUM5) {
+        GUID g;
+        memset(&g, 0, sizeof g);
+        HRESULT hr = IWbemRemoteRefresher_Opnum5NotUsedOnWire(rr->remote, (LONG)s->opt.flags, &g);
+        static const GUID zero;
+        rr->has_server_guid = SUCCEEDED(hr) && memcmp(&g, &zero, sizeof g) != 0;
+        rr->server_guid = g;
         return hr;
     }
     size_t n = s->nargs;
@@ -375,6 +483,7 @@ int exec_client_step(struct exec *x, const struct scn_step *s, unsigned no, uint
         break;
     case SCN_V_RR_REMOTE_REFRESH:
     case SCN_V_RR_STOP_REFRESHING:
+    case SCN_V_RR_OPNUM5:
         hr = remote_step(x, s, &stop);
         break;
     case SCN_V_SERVER_RESTART:
@@ -388,6 +497,8 @@ int exec_client_step(struct exec *x, const struct scn_step *s, unsigned no, uint
         return HP_EINTERNAL;
     }
     hp_actor_set(prev);
+    if (!stop && exec_declined(x, s, hr))
+        stop = true;
     if (out && !stop) {
         pthread_mutex_lock(&x->lock);
         struct slotval old = x->slots[s->bind_slot];

@@ -29,6 +29,18 @@
 #include "worker.h"
 
 struct exec;
+struct nswrap;
+
+/* What an IWbemProviderInit::Initialize showed: its return, and the
+ * SetStatus calls on its sink (from the journal: lStatus is arg 0, lFlags
+ * arg 1). */
+struct init_record {
+    bool valid;                           /* an Initialize was seen */
+    HRESULT ret;                          /* what Initialize returned */
+    size_t calls;                         /* SetStatus calls */
+    LONG first_status;                    /* lStatus of the first one */
+    bool values_ok;                       /* every lStatus WBEM_S_INITIALIZED or WBEM_E_FAILED, every lFlags 0 */
+};
 
 /* What a slot holds.  Every interface pointer is a reference of the host
  * (or of the client, for client handles) that Release or the end of the
@@ -71,7 +83,34 @@ struct slotval {
     char **keys;                          /* an enumerator's members (relpaths), sorted */
     size_t nkeys;
     uint64_t mod_count;                   /* an enumerator's modification counter */
+    /* SCN_H_FACTORY, SCN_H_PROVOBJ: an interface of the provider's object,
+     * a HOST reference (host_provider_release) */
+    IUnknown *unk;
+    struct init_record init;              /* SCN_H_PROVOBJ: its Initialize */
+    struct nswrap *nswrap;                /* ... the namespace it was given (exec_nswrap.c; owned by x) */
+    /* A handle bound by (or called with) a call with an [out] interface
+     * pointer: how that call left it. */
+    bool out_seen, out_failed, out_null;
+    uint64_t tmpl_id;                     /* SCN_H_OBJECT: hobj id of the template it was made from */
+    HRESULT returned_hr;                  /* SCN_H_SINK: what the call itself returned */
+    const struct repo_class *enum_cls;    /* SCN_H_ENUM, SCN_H_CLIENT_ENUM: the class it enumerates */
+    bool has_returned;
+    ULONG returned;                       /* ... *puReturned of its last GetObjects */
+    bool has_refreshed;                   /* SCN_H_REMOTE: its last RemoteRefresh */
+    LONG refreshed;
+    bool blobs_ok;
+    char *blobs_why;                      /* owned: what was wrong with the blobs */
+    bool has_guid, has_server_guid;       /* SCN_H_REMOTE: GetRemoteRefresher's GUID, Opnum5's */
+    GUID guid, server_guid;
+    bool has_reconnect;                   /* SCN_H_INFO: its result in the last ReconnectRemoteRefresher */
+    HRESULT reconnect_hr;
+    bool has_svr_version;                 /* SCN_H_RSERVICES: *pdwSvrRefrVersion of its last call */
+    DWORD svr_version;
+    DWORD client_version;                 /* ... and the dwClientRefrVersion it sent */
 };
+
+/* The interfaces a COM object is probed for (scn_iid_names order). */
+const IID *exec_iid(const char *name);
 
 struct exec {
     const struct worker_args *args;
@@ -90,6 +129,16 @@ struct exec {
     atomic_uint step_no;
     atomic_bool stop;                     /* SKIP or ERROR: run no further step */
     struct hostrefr *foreign;             /* the host-made refresher for `foreign` */
+    struct init_record load_init;         /* the last `load`'s Initialize */
+    bool unloaded;                        /* `Release provider`: DllCanUnloadNow said S_OK, the module went */
+    bool can_unload_asked;
+    long threads_at_start;                /* tasks of the process when the case began */
+    struct {                              /* `com static`: the interfaces each object answered first */
+        const void *key;
+        uint32_t mask;
+    } com_masks[16];
+    size_t ncom_masks;
+    struct nswrap *nswraps;               /* every namespace wrapper made, freed at the end of the case */
 };
 
 /* Sends an observation for a check (id 0: none).  The iteration counter of
@@ -105,12 +154,20 @@ char *exec_excerpt(struct exec *x, uint64_t from, size_t max);
 /* Runs one provider- or client-level step (not repeat/expect).  Returns 0,
  * or a negative HP_E* code when the case must stop (the reason was sent). */
 int exec_step(struct exec *x, const struct scn_step *s);
+/* HP-NOTIMPL-NOT-CAPABLE: when a step's call answered
+ * WBEM_E_PROVIDER_NOT_CAPABLE where the scenario needs the method (a
+ * refresher method in a scenario that needs refreshers; GetObjects), the
+ * case is SKIP: sends the reason and returns true. */
+bool exec_declined(struct exec *x, const struct scn_step *s, HRESULT hr);
 /* Runs a client-level step (exec_client.c); no and from are the step's
  * number and first journal seq.  Returns like exec_step. */
 int exec_client_step(struct exec *x, const struct scn_step *s, unsigned no, uint64_t from);
 /* `INFO zeroed` on a refresh info (exec_client.c): 1 true, 0 false with
  * the reason in why. */
 int exec_client_expect(struct exec *x, const struct scn_expr *e, struct hp_buf *why);
+/* `rs refresher-id`: the _WBEM_REFRESHER_ID the client sends is well
+ * formed (MSWMI-REFRESHER-ID); 1 or 0 with the reason. */
+int exec_client_refresher_id_ok(struct hp_buf *why);
 /* `INFO type T`: the observed pair "i:<m_lType>\x1fi:<T>"; owned. */
 char *exec_client_info_type(struct exec *x, const struct scn_expr *e, struct hp_buf *why);
 /* Joins the threads `on` hooks started (end of the case). */
@@ -136,5 +193,52 @@ char *exec_value_text(const struct cim_value *v);
 /* Drops what a slot holds (the host's references) and empties it.  Called
  * with x->lock NOT held (it may call the provider). */
 void exec_slot_clear(struct exec *x, struct slotval *v);
+
+/* The steps of the in-process server and the provider object (exec_com.c):
+ * DllGetClassObject, DllCanUnloadNow, CreateInstance, LockServer,
+ * Initialize.  out: the scratch slot of a binding, or NULL; *stop as for
+ * the other steps.  Returns the HRESULT to observe. */
+HRESULT exec_com_step(struct exec *x, const struct scn_step *s, struct slotval *out, bool *stop);
+/* The steps on the host's own IWbemHiPerfEnum (exec_facts.c): HiPerfEnum,
+ * e.AddObjects, e.RemoveObjects, e.RemoveAll, e.GetObjects. */
+HRESULT exec_enum_step(struct exec *x, const struct scn_step *s, struct slotval *out, bool *stop);
+/* The Initialize record of journal records [from, to). */
+void exec_init_scan(struct exec *x, uint64_t from, uint64_t to, struct init_record *out);
+/* The path (__RELPATH) of the instance inst[N] names; owned, "" when there
+ * is no such instance. */
+char *exec_instance_path(struct exec *x, const struct scn_arg *a);
+/* The provider of $class (loaded the way provider_for loads it), or NULL. */
+struct hostprov *exec_case_provider(struct exec *x);
+/* Tasks (threads) of this process now. */
+long exec_thread_count(void);
+/* Evaluates the expectations added with the COM and host checks
+ * (SCN_X_FACT, SCN_X_NUMBER, SCN_X_HRESULT_OF, SCN_X_NO_FINDING, and
+ * `calls` with into/failing/returning/calls): the observation, owned; why
+ * gets the reasons (exec_facts.c). */
+char *exec_fact(struct exec *x, const struct scn_expr *e, struct hp_buf *why);
+/* `com RULE` on a provider object (exec_com.c): 1 kept, 0 broken (the
+ * reasons in why).  label names the object in findings. */
+int exec_com_rule(struct exec *x, IUnknown *o, const char *rule, const char *label, struct hp_buf *why);
+/* `answers IFACE`: QueryInterface succeeds.  provider_side: o is the
+ * provider's (asked by the host), else a host object (asked by a client). */
+int exec_answers(struct exec *x, IUnknown *o, bool provider_side, const IID *iid, const char *name,
+                 struct hp_buf *why);
+/* `rr.guid`, `rr.serverguid`, `info.guid` as typed text; owned. */
+char *exec_guid_operand(struct exec *x, const struct scn_ref *r);
+/* Whether the blobs of a RemoteRefresh are well formed; the reasons into
+ * *why (owned, NULL when none). */
+bool exec_check_blobs(const WBEM_REFRESHED_OBJECT *objs, LONG n, char **why);
+/* The namespace given to a scenario's own provider object (exec_nswrap.c):
+ * the host's, noting the pCtx of every call.  The wrapper belongs to x
+ * (freed by exec_nswrap_free_all at the end of the case); NULL on ENOMEM. */
+struct nswrap *exec_nswrap_new(struct exec *x, IWbemContext *init_ctx);
+IWbemServices *exec_nswrap_iface(struct nswrap *w);
+/* Marks the span of Initialize: calls inside it must pass init_ctx. */
+void exec_nswrap_in_init(struct nswrap *w, bool on);
+/* INIT-CTX-REUSE kept so far: 1, or 0 with the reasons. */
+int exec_nswrap_ok(const struct nswrap *w, struct hp_buf *why);
+void exec_nswrap_free_all(struct exec *x);
+/* `calls ...` as a count (exec_facts.c). */
+uint64_t exec_calls_count(struct exec *x, const struct scn_expr *e);
 
 #endif

@@ -74,6 +74,44 @@ static struct hostprov *provider_for(struct exec *x, const struct repo_class *cl
     return p;
 }
 
+char *exec_instance_path(struct exec *x, const struct scn_arg *a)
+{
+    struct slotval *v = slot(x, &a->ref);
+    size_t n = v->ninst;
+    size_t i = a->ref.index_last ? n - 1 : a->ref.has_index ? (size_t)a->ref.index : 0;
+    if (!n || i >= n)
+        return hp_strdup("");
+    char *p = hobject_relpath(hobject_from_iface(v->inst[i]));
+    return p ? p : hp_strdup("");
+}
+
+struct hostprov *exec_case_provider(struct exec *x)
+{
+    return provider_for(x, x->cls);
+}
+
+/* The provider a class argument is sent to: the class's own, or for a
+ * class no provider serves (a robustness probe: an unknown class), the
+ * case's provider. */
+static struct hostprov *provider_or_case(struct exec *x, const struct repo_class *cls)
+{
+    if (cls && repo_provider_for_class(x->repo, cls))
+        return provider_for(x, cls);
+    return provider_for(x, x->cls);
+}
+
+/* What an [out] interface pointer holds before a call (see exec_com.c). */
+#define OUT_SENTINEL ((void *)(uintptr_t)0xFEE1u)
+
+static void note_out(struct slotval *v, HRESULT hr, const void *out)
+{
+    if (!v)
+        return;
+    v->out_seen = true;
+    v->out_failed = FAILED(hr);
+    v->out_null = out == NULL;
+}
+
 static IWbemContext *make_context(struct exec *x, const struct scn_step *s, struct hcontext **out)
 {
     *out = NULL;
@@ -186,11 +224,12 @@ static HRESULT effective(struct objsink *sink, HRESULT returned, unsigned wait_m
 }
 
 /* Keeps what a sink was given (HOST references) in the slot. */
-static void keep_sink(struct slotval *v, struct objsink *sink, HRESULT hr)
+static void keep_sink(struct slotval *v, struct objsink *sink, HRESULT hr, HRESULT returned)
 {
     v->kind = SCN_H_SINK;
     v->sink = sink;
     v->result = hr;
+    v->returned_hr = returned;
     size_t cap = 0;
     struct objsink_event ev;
     for (size_t i = 0; objsink_event_get(sink, i, &ev); i++) {
@@ -239,7 +278,10 @@ static HRESULT do_load(struct exec *x, const struct scn_step *s)
     x->host->provider_wait_ms = wait_ms ? wait_ms : 1;
     struct hostprov *p;
     enum hostprov_kind kind = s->opt.by == SCN_BY_CLIENT_CLSID ? HOSTPROV_IN_CLIENT : HOSTPROV_IN_WMI;
-    if (host_load_provider(x->host, reg, kind, wait_ms, &p)) {
+    uint64_t from = journal_next_seq(&x->host->journal);
+    int lrc = host_load_provider(x->host, reg, kind, wait_ms, &p);
+    exec_init_scan(x, from, journal_next_seq(&x->host->journal), &x->load_init);
+    if (lrc) {
         proto_journal(x->w, hp_error_message());
         return WBEM_E_PROVIDER_LOAD_FAILURE;
     }
@@ -264,7 +306,7 @@ static HRESULT do_load(struct exec *x, const struct scn_step *s)
 static HRESULT do_query_instances(struct exec *x, const struct scn_step *s, struct slotval *out)
 {
     const struct repo_class *cls = s->nargs ? exec_class_arg(x, &s->args[0]) : x->cls;
-    struct hostprov *p = provider_for(x, cls);
+    struct hostprov *p = provider_or_case(x, cls);
     if (!p || !p->hiperf)
         return p ? WBEM_E_PROVIDER_NOT_CAPABLE : WBEM_E_PROVIDER_LOAD_FAILURE;
     struct objsink *sink;
@@ -280,9 +322,10 @@ static HRESULT do_query_instances(struct exec *x, const struct scn_step *s, stru
                                                                        objsink_iface(sink)));
     free(name);
     drop_context(ctx);
+    HRESULT returned = hr;
     hr = effective(sink, hr, x->host->provider_wait_ms);
     if (out)
-        keep_sink(out, sink, hr);
+        keep_sink(out, sink, hr, returned);
     else
         hobj_unref(objsink_hobj(sink), HP_ACTOR_HOST);
     return hr;
@@ -295,24 +338,30 @@ static HRESULT do_create_refresher(struct exec *x, const struct scn_step *s, str
         return WBEM_E_PROVIDER_LOAD_FAILURE;
     if (!p->hiperf)
         return WBEM_E_PROVIDER_NOT_CAPABLE;
-    IWbemRefresher *r = NULL;
+    IWbemRefresher *r = OUT_SENTINEL;
     HRESULT hr = HOST_CALL_PROVIDER(x->host, HPM_IWbemHiPerfProvider_CreateRefresher, p->hiperf, s->opt.flags, 0,
                                     0, 0,
                                     IWbemHiPerfProvider_CreateRefresher(p->hiperf, host_namespace(x->host),
                                                                         (LONG)s->opt.flags, &r));
+    note_out(out, hr, r);
+    if (r == OUT_SENTINEL)
+        r = NULL;
     if (SUCCEEDED(hr) && r && out) {
         out->kind = SCN_H_REFRESHER;
         out->refresher = r;
         out->prov = p;
-    } else if (r) {
+    } else if (r && SUCCEEDED(hr)) {
         host_provider_release(x->host, (IUnknown *)r, HPM_IWbemRefresher_Release);
+    } else if (out) {
+        /* Failed: whatever the provider left in the [out] pointer is not
+         * the caller's to release (out-null judges it). */
+        out->kind = SCN_H_REFRESHER;
+        out->prov = p;
     }
     if (SUCCEEDED(hr) && !r) {
         proto_journal(x->w, "CreateRefresher succeeded but returned no refresher");
         return E_POINTER;
     }
-    if (hr == WBEM_E_PROVIDER_NOT_CAPABLE && (x->scn->needs & SCN_NEEDS_REFRESHERS))
-        skip_case(x, "the provider declines refreshers (CreateRefresher: WBEM_E_PROVIDER_NOT_CAPABLE)");
     return hr;
 }
 
@@ -321,7 +370,7 @@ static HRESULT do_create_refresher(struct exec *x, const struct scn_step *s, str
  * a finding (WMI's objects are the only ones a provider can return). */
 static struct hobject *take_out_object(struct exec *x, void *p, enum hp_method m)
 {
-    if (!p)
+    if (!p || p == OUT_SENTINEL)
         return NULL;
     struct hobject *o = hobject_from_iface(p);
     if (!o) {
@@ -344,7 +393,7 @@ static HRESULT do_create_refreshable_object(struct exec *x, const struct scn_ste
         exec_stop_case(x, "line %u: %s", s->line, !r ? "the refresher handle holds no refresher" : "unknown class");
         return E_INVALIDARG;
     }
-    struct hostprov *p = provider_for(x, cls);
+    struct hostprov *p = provider_or_case(x, cls);
     if (!p || !p->hiperf)
         return p ? WBEM_E_PROVIDER_NOT_CAPABLE : WBEM_E_PROVIDER_LOAD_FAILURE;
     char *why;
@@ -357,8 +406,9 @@ static HRESULT do_create_refreshable_object(struct exec *x, const struct scn_ste
     }
     struct hcontext *ctx;
     IWbemContext *pctx = make_context(x, s, &ctx);
-    IWbemObjectAccess *ref = NULL;
+    IWbemObjectAccess *ref = OUT_SENTINEL;
     LONG id = 0;
+    uint64_t tmpl_id = hobject_id(t);
     HRESULT hr = HOST_CALL_PROVIDER(
         x->host, HPM_IWbemHiPerfProvider_CreateRefreshableObject, p->hiperf,
         journal_intern(&x->host->journal, cls->name), s->opt.flags, 0, 1,
@@ -366,6 +416,7 @@ static HRESULT do_create_refreshable_object(struct exec *x, const struct scn_ste
                                                     (LONG)s->opt.flags, pctx, &ref, &id));
     drop_context(ctx);
     hobj_unref(hobject_hobj(t), HP_ACTOR_HOST);
+    note_out(out, hr, ref);
     struct hobject *o = take_out_object(x, ref, HPM_IWbemHiPerfProvider_CreateRefreshableObject);
     if (FAILED(hr) && o) {
         /* A failing call returned an object anyway: the reference is the
@@ -378,8 +429,12 @@ static HRESULT do_create_refreshable_object(struct exec *x, const struct scn_ste
         out->obj = o;
         out->id = id;
         out->refresher_slot = rs;
-    } else if (o) {
-        hobj_unref(hobject_hobj(o), HP_ACTOR_HOST);
+        out->tmpl_id = tmpl_id;
+    } else {
+        if (o)
+            hobj_unref(hobject_hobj(o), HP_ACTOR_HOST);
+        if (out)
+            out->kind = SCN_H_OBJECT;   /* no object; out-null is known */
     }
     return hr;
 }
@@ -390,37 +445,43 @@ static HRESULT do_create_refreshable_enum(struct exec *x, const struct scn_step 
     int rs;
     IWbemRefresher *r = s->nargs > 0 ? refresher_arg(x, &s->args[0], &rs) : NULL;
     const struct repo_class *cls = s->nargs > 1 ? exec_class_arg(x, &s->args[1]) : NULL;
-    if (!r || !cls) {
+    /* A class the repository does not know goes to the case's provider by
+     * name: a robustness probe (HP-CREATEREFENUM-UNKNOWN-CLASS). */
+    const char *cname = cls ? cls->name : s->nargs > 1 ? s->args[1].text : NULL;
+    if (!r || !cname) {
         *stop = true;
         exec_stop_case(x, "line %u: %s", s->line, !r ? "the refresher handle holds no refresher" : "unknown class");
         return E_INVALIDARG;
     }
-    struct hostprov *p = provider_for(x, cls);
+    struct hostprov *p = provider_or_case(x, cls);
     if (!p || !p->hiperf)
         return p ? WBEM_E_PROVIDER_NOT_CAPABLE : WBEM_E_PROVIDER_LOAD_FAILURE;
     struct hpenum *e;
-    if (hpenum_new(&e, x->host, HP_ACTOR_HOST, cls->name))
+    if (hpenum_new(&e, x->host, HP_ACTOR_HOST, cname))
         return WBEM_E_OUT_OF_MEMORY;
     struct hcontext *ctx;
     IWbemContext *pctx = make_context(x, s, &ctx);
-    WCHAR *name = u16(cls->name);
+    WCHAR *name = u16(cname);
     LONG id = 0;
     /* Filling the enumerator at creation is allowed as well as at the
      * first Refresh. */
     hpenum_window_open(e);
     HRESULT hr = HOST_CALL_PROVIDER(x->host, HPM_IWbemHiPerfProvider_CreateRefreshableEnum, p->hiperf,
-                                    journal_intern(&x->host->journal, cls->name), s->opt.flags, 0, 1,
+                                    journal_intern(&x->host->journal, cname), s->opt.flags, 0, 1,
                                     IWbemHiPerfProvider_CreateRefreshableEnum(
                                         p->hiperf, host_namespace(x->host), name, r, (LONG)s->opt.flags, pctx,
                                         hpenum_iface(e), &id));
     hpenum_window_close(e);
     free(name);
     drop_context(ctx);
-    if (SUCCEEDED(hr) && out) {
+    if (out) {
+        /* Kept even when the call failed: `provider-refs` then shows
+         * whether the provider kept it anyway. */
         out->kind = SCN_H_ENUM;
         out->penum = e;
-        out->id = id;
-        out->refresher_slot = rs;
+        out->id = SUCCEEDED(hr) ? id : 0;
+        out->refresher_slot = SUCCEEDED(hr) ? rs : -1;
+        out->enum_cls = cls;
     } else {
         hobj_unref(hpenum_hobj(e), HP_ACTOR_HOST);
     }
@@ -508,7 +569,7 @@ static void do_release(struct exec *x, const struct scn_step *s)
         for (size_t i = 0; i < x->scn->nslots; i++) {
             enum scn_handle_kind k = x->slots[i].kind;
             if (k == SCN_H_REFRESHER || k == SCN_H_THREAD || k == SCN_H_CLIENT || k == SCN_H_INFO ||
-                k == SCN_H_REMOTE)
+                k == SCN_H_REMOTE || k == SCN_H_FACTORY || k == SCN_H_PROVOBJ)
                 exec_slot_clear(x, &x->slots[i]);
         }
         refrsvc_shutdown(x->host);
@@ -516,6 +577,8 @@ static void do_release(struct exec *x, const struct scn_step *s)
         host_unload_providers(x->host, &can);
         x->prov = NULL;
         x->provider_released = true;
+        x->can_unload_asked = true;
+        x->unloaded = can == S_OK;
         proto_journal(x->w, can == S_OK ? "DllCanUnloadNow: S_OK" : "DllCanUnloadNow: S_FALSE (objects still alive)");
         return;
     }
@@ -529,6 +592,7 @@ static HRESULT do_async(struct exec *x, const struct scn_step *s, struct slotval
         return E_INVALIDARG;
     const struct scn_arg *a = &s->args[0];
     char *text = a->kind == SCN_ARG_CLASS ? hp_strdup(x->class_name ? x->class_name : "")
+                 : a->kind == SCN_ARG_REF ? exec_instance_path(x, a)
                                           : scn_expand(a->text, x->class_name, x->host->namespace_path);
     if (!text)
         return WBEM_E_OUT_OF_MEMORY;
@@ -582,9 +646,10 @@ static HRESULT do_async(struct exec *x, const struct scn_step *s, struct slotval
     SysFreeString(b);
     SysFreeString(wql);
     drop_context(ctx);
+    HRESULT returned = hr;
     hr = effective(sink, hr, x->host->provider_wait_ms);
     if (out)
-        keep_sink(out, sink, hr);
+        keep_sink(out, sink, hr, returned);
     else
         hobj_unref(objsink_hobj(sink), HP_ACTOR_HOST);
     return hr;
@@ -792,6 +857,41 @@ static void do_on(struct exec *x, const struct scn_step *s)
 
 /* ---- Dispatch ------------------------------------------------------------- */
 
+static bool expectation_met(const struct scn_expect *e, HRESULT hr)
+{
+    switch (e->kind) {
+    case SCN_EXPECT_ANY: return true;
+    case SCN_EXPECT_SUCCESS: return SUCCEEDED(hr);
+    case SCN_EXPECT_FAILURE: return FAILED(hr);
+    default: return hr == e->hr;
+    }
+}
+
+bool exec_declined(struct exec *x, const struct scn_step *s, HRESULT hr)
+{
+    /* HP-NOTIMPL-NOT-CAPABLE: a method the provider does not implement
+     * answers WBEM_E_PROVIDER_NOT_CAPABLE and the checks that need it are
+     * SKIP: in a scenario that needs refreshers, the refresher methods and
+     * what leads to them (the client refresher's and the refreshing
+     * services' adds); anywhere, GetObjects (HP-GETOBJECTS-FALLBACK).  A
+     * step that expects the answer (=> failure, => any, the code itself)
+     * is judged as written. */
+    if (hr != WBEM_E_PROVIDER_NOT_CAPABLE || !s->has_hresult || expectation_met(&s->expect, hr))
+        return false;
+    bool refresher_step = s->verb == SCN_V_CREATE_REFRESHER || s->verb == SCN_V_CREATE_REFRESHABLE_OBJECT ||
+                          s->verb == SCN_V_CREATE_REFRESHABLE_ENUM || s->verb == SCN_V_CLIENT_ADD_OBJECT_BY_PATH ||
+                          s->verb == SCN_V_CLIENT_ADD_OBJECT_BY_TEMPLATE || s->verb == SCN_V_CLIENT_ADD_ENUM ||
+                          s->verb == SCN_V_RS_ADD_OBJECT || s->verb == SCN_V_RS_ADD_OBJECT_BY_TEMPLATE ||
+                          s->verb == SCN_V_RS_ADD_ENUM;
+    if (!(refresher_step && (x->scn->needs & SCN_NEEDS_REFRESHERS)) && s->verb != SCN_V_GET_OBJECTS)
+        return false;
+    char *why = hp_sprintf("the provider declines %s (WBEM_E_PROVIDER_NOT_CAPABLE at line %u)", scn_verb_name(s->verb),
+                           s->line);
+    skip_case(x, why ? why : "the provider declines the call (WBEM_E_PROVIDER_NOT_CAPABLE)");
+    free(why);
+    return true;
+}
+
 int exec_step(struct exec *x, const struct scn_step *s)
 {
     if (atomic_load(&x->stop))
@@ -839,6 +939,16 @@ int exec_step(struct exec *x, const struct scn_step *s)
         }
         out = NULL;
         break;
+    case SCN_V_DLL_GET_CLASS_OBJECT:
+    case SCN_V_DLL_CAN_UNLOAD_NOW:
+    case SCN_V_CF_CREATE_INSTANCE:
+    case SCN_V_CF_LOCK_SERVER:
+    case SCN_V_PO_INITIALIZE: hr = exec_com_step(x, s, out, &stop); break;
+    case SCN_V_HIPERF_ENUM:
+    case SCN_V_ENUM_ADD_OBJECTS:
+    case SCN_V_ENUM_REMOVE_OBJECTS:
+    case SCN_V_ENUM_REMOVE_ALL:
+    case SCN_V_ENUM_GET_OBJECTS: hr = exec_enum_step(x, s, out, &stop); break;
     case SCN_V_JOIN: {
         struct slotval *t = s->nargs && s->args[0].kind == SCN_ARG_REF ? slot(x, &s->args[0].ref) : NULL;
         bool done = t && t->started && wait_flag(&t->done, s->opt.within_ns);
@@ -854,6 +964,12 @@ int exec_step(struct exec *x, const struct scn_step *s)
     }
     if (s->verb != SCN_V_ON && s->verb != SCN_V_THREAD)
         settle_hooks();
+    /* A SKIP decided during the step (the provider declines refreshers)
+     * ends the case without judging the step. */
+    if (!stop && atomic_load(&x->stop))
+        stop = true;
+    if (!stop && exec_declined(x, s, hr))
+        stop = true;
     if (out && !stop) {
         pthread_mutex_lock(&x->lock);
         struct slotval old = x->slots[s->bind_slot];
@@ -867,6 +983,12 @@ int exec_step(struct exec *x, const struct scn_step *s)
         char *ex = exec_excerpt(x, from, 16);
         exec_observe(x, s->check_id, no, exec_hr_text(hr, hb, sizeof hb), ex);
         free(ex);
+    }
+    /* Every later step needs the provider: without it they would only try
+     * (and wait for) the same failing load again. */
+    if (!stop && s->verb == SCN_V_LOAD && FAILED(hr) && !g_side_thread) {
+        exec_stop_case(x, "line %u: the provider did not load; the steps after it need it", s->line);
+        stop = true;
     }
     return stop ? HP_EINVAL : 0;
 }

@@ -78,6 +78,19 @@ enum scn_verb {
     SCN_V_ON,                           /* on E EVENT [once]: STEP [wait D] */
     SCN_V_FAULT,                        /* fault METHOD MODE => HRESULT */
     SCN_V_SNAPSHOT,                     /* snapshot S = O */
+    /* the in-process server and the provider object, as COM sees them */
+    SCN_V_DLL_GET_CLASS_OBJECT,         /* [f =] DllGetClassObject clsid|client-clsid|unknown [iid I] */
+    SCN_V_DLL_CAN_UNLOAD_NOW,           /* DllCanUnloadNow */
+    SCN_V_CF_CREATE_INSTANCE,           /* [p =] f.CreateInstance [aggregated] [iid I] */
+    SCN_V_CF_LOCK_SERVER,               /* f.LockServer true|false */
+    SCN_V_PO_INITIALIZE,                /* p.Initialize [flags N] [ctx new] [wait D] */
+    /* the host's IWbemHiPerfEnum, called directly */
+    SCN_V_HIPERF_ENUM,                  /* [e =] HiPerfEnum */
+    SCN_V_ENUM_ADD_OBJECTS,             /* e.AddObjects ID INSTANCE */
+    SCN_V_ENUM_REMOVE_OBJECTS,          /* e.RemoveObjects ID... */
+    SCN_V_ENUM_REMOVE_ALL,              /* e.RemoveAll */
+    SCN_V_ENUM_GET_OBJECTS,             /* e.GetObjects [size N] */
+    SCN_V_RR_OPNUM5,                    /* rr.Opnum5NotUsedOnWire */
     SCN_V_COUNT
 };
 
@@ -97,6 +110,8 @@ enum scn_handle_kind {
     SCN_H_REMOTE,         /* IWbemRemoteRefresher from rs.GetRemoteRefresher */
     SCN_H_THREAD,         /* t = thread ... */
     SCN_H_SNAPSHOT,       /* snapshot s = ... */
+    SCN_H_FACTORY,        /* the provider's IClassFactory from DllGetClassObject */
+    SCN_H_PROVOBJ,        /* a provider object from f.CreateInstance */
     SCN_H_COUNT
 };
 
@@ -109,7 +124,11 @@ enum scn_keyword {
     SCN_KW_BOGUS,       /* KEYS: keys no instance has */
     SCN_KW_TRUE,        /* expect operands: boolean and NULL values */
     SCN_KW_FALSE,
-    SCN_KW_NULL
+    SCN_KW_NULL,
+    SCN_KW_CLSID,       /* DllGetClassObject: the registration's CLSID */
+    SCN_KW_CLIENT_CLSID,/* ... its ClientLoadableCLSID */
+    SCN_KW_UNKNOWN,     /* ... a CLSID nobody serves */
+    SCN_KW_REGISTRATION /* expect registration RULE */
 };
 
 enum scn_cmp { SCN_CMP_EQ = 0, SCN_CMP_NE, SCN_CMP_LT, SCN_CMP_LE, SCN_CMP_GT, SCN_CMP_GE };
@@ -166,7 +185,11 @@ enum scn_opt_bit {
     SCN_OPT_BY = 1u << 6,         /* by clsid|client-clsid (load) */
     SCN_OPT_NULL_ID = 1u << 7,    /* null-id */
     SCN_OPT_NULL_PATH = 1u << 8,  /* null-path */
-    SCN_OPT_NULL_INFO = 1u << 9   /* null-info */
+    SCN_OPT_NULL_INFO = 1u << 9,  /* null-info */
+    SCN_OPT_IID = 1u << 10,       /* iid NAME (DllGetClassObject, CreateInstance) */
+    SCN_OPT_SIZE = 1u << 11,      /* size N (e.GetObjects) */
+    SCN_OPT_AGGREGATED = 1u << 12,/* aggregated (CreateInstance) */
+    SCN_OPT_TYPE_LAST = 1u << 13  /* type-last (ReconnectRemoteRefresher) */
 };
 
 enum scn_ctx { SCN_CTX_NULL = 0, SCN_CTX_NEW = 1 };
@@ -186,6 +209,8 @@ struct scn_options {
     int64_t wait_ns;      /* load: 5s; on: 200ms */
     int64_t within_ns;    /* join: 5s */
     enum scn_load_by by;  /* default clsid */
+    const char *iid;      /* iid NAME; NULL: the verb's default (IClassFactory, IUnknown) */
+    int64_t size;         /* size N; -1: as many as the enumerator holds */
 };
 
 /* ---- Expectations and tags ------------------------------------------------------ */
@@ -272,8 +297,17 @@ enum scn_expr_kind {
     SCN_X_CALLS,            /* calls METHOD OP b */
     SCN_X_VALUE,            /* subject value property */
     SCN_X_COMPLETED,        /* subject completed */
-    SCN_X_PROVIDER_REFS     /* subject provider-refs OP b: references the provider holds to it */
+    SCN_X_PROVIDER_REFS,    /* subject provider-refs OP b: references the provider holds to it */
+    SCN_X_FACT,             /* a fact with no operand but `word`/`arg` (out-null, com RULE, ...): CHECK_TRUE */
+    SCN_X_NUMBER,           /* subject WORD OP b (threads, returned, ...): CHECK_COMPARE */
+    SCN_X_HRESULT_OF,       /* subject WORD EXPECTED (init-status, ...): CHECK_HRESULT in `status` */
+    SCN_X_NO_FINDING        /* no-finding NAME: CHECK_TRUE */
 };
+
+/* `calls METHOD [into provider|host] [failing|returning HRESULT]`: one
+ * side of a `calls` comparison. */
+enum scn_calls_into { SCN_INTO_ANY = 0, SCN_INTO_PROVIDER, SCN_INTO_HOST };
+enum scn_calls_filter { SCN_CALLS_ALL = 0, SCN_CALLS_FAILING, SCN_CALLS_RETURNING };
 
 struct scn_expr {
     enum scn_expr_kind kind;
@@ -289,6 +323,19 @@ struct scn_expr {
     const char *method_name;    /* CALLS, as written */
     int method;                 /* CALLS: enum hp_method */
     unsigned method_line, method_col;
+    enum scn_calls_into into;   /* CALLS: which calls count */
+    enum scn_calls_filter filter;
+    struct scn_expect returning;/* CALLS with SCN_CALLS_RETURNING (always SCN_EXPECT_CODE) */
+    const struct scn_expr *rhs; /* CALLS: `calls M OP calls M2`: the right side (a CALLS), else NULL */
+    /* FACT, NUMBER, HRESULT_OF: the predicate word ("out-null", "com", "threads",
+     * "init-status"), and for com/answers/access/registration/no-finding its
+     * argument word ("identity", "IWbemRefresher", "hiperfenum.outside-refresh"). */
+    const char *word;
+    const char *arg;
+    unsigned arg_line, arg_col;
+    /* NUMBER "elapsed": `O elapsed TS per FREQ since S OP D`: property is
+     * TS, arg is FREQ, b the snapshot, c the duration (or integer ns). */
+    struct scn_arg c;
 };
 
 /* ---- Statements -------------------------------------------------------------------- */
@@ -328,6 +375,7 @@ enum scn_for_each {
 #define SCN_NEEDS_BASELINE 2u
 #define SCN_NEEDS_INSTANCES 4u
 #define SCN_NEEDS_KEYS 8u          /* $class has at least one key property */
+#define SCN_NEEDS_PERF 16u         /* $class derives from Win32_Perf (timestamps, frequencies) */
 
 #define SCN_DEFAULT_START 1735689600   /* 2025-01-01 00:00:00 UTC */
 #define SCN_MAX_DEPTH 16               /* repeat blocks nest at most this deep */
@@ -424,5 +472,10 @@ char *scn_expand(const char *text, const char *class_name, const char *namespace
 const char *scn_verb_name(enum scn_verb v);
 const char *scn_handle_kind_name(enum scn_handle_kind k);   /* "refresher" */
 const char *scn_cmp_text(enum scn_cmp op);                 /* "<=" */
+
+/* The interface names `iid NAME` and `answers NAME` take, NULL-terminated
+ * (static): IUnknown, IClassFactory, IWbemProviderInit, ... and `bogus`
+ * (an IID nobody implements). */
+extern const char *const scn_iid_names[];
 
 #endif /* HIPERF_HARNESS_SCN_H */

@@ -127,6 +127,7 @@ static void expr_kind(const struct scn_expr *e, enum check_kind *kind, const cha
     case SCN_X_INDICATED:
     case SCN_X_CALLS:
     case SCN_X_PROVIDER_REFS:
+    case SCN_X_NUMBER:
         *kind = CHECK_COMPARE;
         *expected = scn_cmp_text(e->op);
         return;
@@ -135,6 +136,7 @@ static void expr_kind(const struct scn_expr *e, enum check_kind *kind, const cha
         *expected = "==";
         return;
     case SCN_X_STATUS:
+    case SCN_X_HRESULT_OF:
         *kind = CHECK_HRESULT;
         *expected = hresult_expected(&e->status, hex);
         return;

@@ -46,6 +46,15 @@ static int resolve_method(const struct scn_file *f, const char *name, unsigned l
     return 0;
 }
 
+/* One side of `calls`: its method and the HRESULT of `returning`. */
+static int resolve_calls(const struct scn_file *f, struct scn_expr *e)
+{
+    int rc = resolve_method(f, e->method_name, e->method_line, e->method_col, &e->method);
+    if (!rc && e->filter == SCN_CALLS_RETURNING)
+        rc = resolve_expect(f, &e->returning);
+    return rc;
+}
+
 static int resolve_arg(const struct scn_file *f, struct scn_arg *a)
 {
     if (a->kind != SCN_ARG_HRESULT)
@@ -84,12 +93,13 @@ static int resolve_block(const struct scn_file *f, const struct scn_block *b)
             rc = resolve_step(f, &s->step);
             break;
         case SCN_STMT_EXPECT:
-            if (s->expr.kind == SCN_X_STATUS)
+            if (s->expr.kind == SCN_X_STATUS || s->expr.kind == SCN_X_HRESULT_OF)
                 rc = resolve_expect(f, &s->expr.status);
-            else if (s->expr.kind == SCN_X_CALLS)
-                rc = resolve_method(f, s->expr.method_name, s->expr.method_line, s->expr.method_col,
-                                    &s->expr.method);
-            else if (s->expr.kind == SCN_X_COMPARE && !(rc = resolve_arg(f, &s->expr.a)))
+            else if (s->expr.kind == SCN_X_CALLS) {
+                rc = resolve_calls(f, &s->expr);
+                if (!rc && s->expr.rhs)
+                    rc = resolve_calls(f, (struct scn_expr *)s->expr.rhs);
+            } else if (s->expr.kind == SCN_X_COMPARE && !(rc = resolve_arg(f, &s->expr.a)))
                 rc = resolve_arg(f, &s->expr.b);
             break;
         }

@@ -172,6 +172,7 @@ static const char *const reserved_words[] = {
     "expect", "repeat", "end", "load", "advance", "thread", "join", "on", "fault", "snapshot",
     "ledger", "calls", "foreign", "provider", "singleton", "bogus", "key",
     "flags", "ctx", "version", "rights", "wait", "within", "by", "true", "false", "null",
+    "iid", "size", "aggregated", "registration",
 };
 
 static bool is_reserved(const struct scn_tok *t)
@@ -184,6 +185,7 @@ static bool is_reserved(const struct scn_tok *t)
 
 static const char *const option_names[] = {
     "flags", "ctx", "version", "rights", "wait", "within", "by", "null-id", "null-path", "null-info",
+    "iid", "size", "aggregated", "type-last",
 };
 
 static int option_index(const struct scn_tok *t)
@@ -329,7 +331,10 @@ static int parse_ref(struct parser *p, unsigned kinds, unsigned flags, const cha
         const struct scn_tok *fl = cur(p);
         if (fl->kind != SCN_TK_WORD || fl->space_before || !is_cim_name(fl->src, fl->len))
             return SYNTAX(fl, "expected a field name after '.' (id or a property), found %s", TD(fl));
-        if (is_word(fl, "id")) {
+        if ((s->kind == SCN_H_REMOTE || s->kind == SCN_H_INFO) && (flags & R_PROP_OK) &&
+            (is_word(fl, "guid") || (s->kind == SCN_H_REMOTE && is_word(fl, "serverguid")))) {
+            /* rr.guid, info.guid, rr.serverguid: GUIDs as strings */
+        } else if (is_word(fl, "id")) {
             if (!(flags & R_ID_OK) || !(kinds_with_id & HK(s->kind)))
                 return MEANING(fl, "'%s' (a %s) has no id to use here", s->name, scn_handle_kind_name(s->kind));
             a->ref.field_is_id = true;
@@ -673,6 +678,28 @@ static int parse_one_arg(struct parser *p, enum scn_argspec spec, struct argvec 
         return simple_arg(p, SCN_ARG_DURATION, a);
     case AS_THREAD:
         return parse_ref(p, HK(SCN_H_THREAD), 0, "a thread", a);
+    case AS_CLSID_KIND:
+        if (is_word(t, "clsid"))
+            return keyword_arg(p, SCN_KW_CLSID, a);
+        if (is_word(t, "client-clsid"))
+            return keyword_arg(p, SCN_KW_CLIENT_CLSID, a);
+        if (is_word(t, "unknown"))
+            return keyword_arg(p, SCN_KW_UNKNOWN, a);
+        return SYNTAX(t, "expected clsid, client-clsid or unknown, found %s", TD(t));
+    case AS_BOOL:
+        if (is_word(t, "true") || is_word(t, "false"))
+            return keyword_arg(p, is_word(t, "true") ? SCN_KW_TRUE : SCN_KW_FALSE, a);
+        return SYNTAX(t, "expected true or false, found %s", TD(t));
+    case AS_INT:
+        if (t->kind != SCN_TK_INT)
+            return SYNTAX(t, "expected a number, found %s", TD(t));
+        if (t->i < INT32_MIN || t->i > INT32_MAX)
+            return MEANING(t, "an ID is 32 bits; %s is out of range", TD(t));
+        return simple_arg(p, SCN_ARG_INT, a);
+    case AS_INSTANCE:
+        if (t->kind == SCN_TK_WORD && is_handle_name(t) && !is_reserved(t))
+            return parse_ref(p, HK(SCN_H_SINK), R_INDEX_REQUIRED, "an instance (inst[N])", a);
+        return SYNTAX(t, "expected an instance (inst[N]), found %s", TD(t));
     default:
         return hp_error_set(HP_EINTERNAL, "scn: bad argument spec %d", (int)spec);
     }
@@ -740,6 +767,16 @@ static void default_options(struct scn_options *o, enum scn_verb v)
         o->wait_ns = 200000000LL;
     if (v == SCN_V_JOIN)
         o->within_ns = 5000000000LL;
+    o->size = -1;
+}
+
+/* An interface name of scn_iid_names, or -1. */
+static int iid_index(const struct scn_tok *t)
+{
+    for (int i = 0; scn_iid_names[i]; i++)
+        if (is_word(t, scn_iid_names[i]))
+            return i;
+    return -1;
 }
 
 static int parse_option(struct parser *p, const struct scn_verb_info *vi, struct scn_options *opt,
@@ -800,6 +837,23 @@ static int parse_option(struct parser *p, const struct scn_verb_info *vi, struct
             o->within_ns = v->i;
         adv(p);
         return 0;
+    case SCN_OPT_IID: {
+        int k = iid_index(v);
+        if (k < 0)
+            return SYNTAX(v, "expected an interface name after 'iid' (IUnknown, IClassFactory, IWbemProviderInit, "
+                             "... or bogus), found %s", TD(v));
+        o->iid = scn_iid_names[k];
+        adv(p);
+        return 0;
+    }
+    case SCN_OPT_SIZE:
+        if (v->kind != SCN_TK_INT)
+            return SYNTAX(v, "expected a number after 'size', found %s", TD(v));
+        if (v->i < 0 || v->i > 1000000)
+            return MEANING(v, "'size' is from 0 to 1000000; %s is out of range", TD(v));
+        o->size = v->i;
+        adv(p);
+        return 0;
     case SCN_OPT_RIGHTS: {
         unsigned rights = 0;
         bool none = false;
@@ -823,7 +877,7 @@ static int parse_option(struct parser *p, const struct scn_verb_info *vi, struct
         o->rights = rights;
         return 0;
     }
-    default:   /* null-id, null-path, null-info: no value */
+    default:   /* null-id, null-path, null-info, aggregated, type-last: no value */
         return 0;
     }
 }
@@ -865,10 +919,15 @@ static int parse_tail(struct parser *p, const struct scn_verb_info *vi, struct s
 
 /* ---- Steps ------------------------------------------------------------------------- */
 
+static bool verb_takes_recv(const struct scn_verb_info *vi, enum scn_handle_kind recv)
+{
+    return vi->recv == recv || (recv != SCN_H_NONE && (vi->recv_also & HK(recv)));
+}
+
 static const struct scn_verb_info *find_verb(enum scn_handle_kind recv, const struct scn_tok *t)
 {
     for (int v = 1; v < SCN_V_COUNT; v++)
-        if (scn_verbs[v].recv == recv && is_word(t, scn_verbs[v].name))
+        if (verb_takes_recv(&scn_verbs[v], recv) && is_word(t, scn_verbs[v].name))
             return &scn_verbs[v];
     return NULL;
 }
@@ -1046,7 +1105,7 @@ static int parse_step(struct parser *p, struct scn_step *st, bool nested, struct
         if (!vi) {
             bool any = false;
             for (int k = 1; k < SCN_V_COUNT; k++)
-                any |= scn_verbs[k].recv == s->kind;
+                any |= verb_takes_recv(&scn_verbs[k], s->kind);
             if (!any)
                 return MEANING(vt, "'%s' is a %s; it has no methods to call", s->name,
                                scn_handle_kind_name(s->kind));
@@ -1164,49 +1223,175 @@ static int parse_count(struct parser *p, struct scn_arg *a)
     return simple_arg(p, SCN_ARG_INT, a);
 }
 
-static const struct {
+/* What follows a predicate word. */
+enum pred_arg {
+    PA_NONE = 0,    /* nothing (or what the kind's own switch reads) */
+    PA_CMP,         /* OP N */
+    PA_EXPECTED,    /* success | failure | any | HRESULT */
+    PA_RULE,        /* one word of the predicate's rule list */
+    PA_IID          /* an interface name, or `primary` */
+};
+
+static const char *const com_rules[] = {"identity", "symmetric", "no-interface", "addref", "static", "null-ppv", NULL};
+static const char *const access_rules[] = {"qi", "handle-stable", "handle-errors", "read-string", "lock", NULL};
+static const char *const registration_rules[] = {
+    "win32provider", "client-loadable", "instance-registration", "dynamic", "hiperf-qualifier", "name-key",
+    "no-genericperfctr", "perf-schema", "supports-consistent", NULL,
+};
+
+struct predicate {
     const char *word;
     enum scn_expr_kind kind;
     unsigned kinds;      /* the subject's allowed kinds */
     unsigned flags;      /* R_* for the subject */
     const char *what;
-} predicates[] = {
-    {"unchanged", SCN_X_UNCHANGED,
-     HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM) |
-         HK(SCN_H_SINK), R_INDEX_REQUIRED, "an object or an enumerator"},
-    {"changed", SCN_X_CHANGED,
-     HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM) |
-         HK(SCN_H_SINK), R_INDEX_REQUIRED, "an object or an enumerator"},
-    {"untouched", SCN_X_UNTOUCHED, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator"},
-    {"matches", SCN_X_MATCHES, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator"},
-    {"count", SCN_X_COUNT, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator"},
-    {"status", SCN_X_STATUS, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set"},
-    {"setstatus-calls", SCN_X_SETSTATUS_CALLS, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set"},
-    {"indicated", SCN_X_INDICATED, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set"},
-    {"type", SCN_X_TYPE, HK(SCN_H_INFO), 0, "a refresh info"},
-    {"zeroed", SCN_X_ZEROED, HK(SCN_H_INFO), 0, "a refresh info"},
+    enum pred_arg arg;
+    const char *const *rules;   /* PA_RULE */
+};
+
+#define OBJECTS_AND_ENUMS (HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_ENUM) | \
+                           HK(SCN_H_CLIENT_ENUM) | HK(SCN_H_SINK))
+#define COM_OBJECTS (HK(SCN_H_REFRESHER) | HK(SCN_H_FACTORY) | HK(SCN_H_PROVOBJ) | HK(SCN_H_CLIENT))
+
+static const struct predicate predicates[] = {
+    {"unchanged", SCN_X_UNCHANGED, OBJECTS_AND_ENUMS, R_INDEX_REQUIRED, "an object or an enumerator", PA_NONE, NULL},
+    {"changed", SCN_X_CHANGED, OBJECTS_AND_ENUMS, R_INDEX_REQUIRED, "an object or an enumerator", PA_NONE, NULL},
+    {"untouched", SCN_X_UNTOUCHED, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator", PA_NONE, NULL},
+    {"matches", SCN_X_MATCHES, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator", PA_NONE, NULL},
+    {"count", SCN_X_COUNT, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator", PA_CMP, NULL},
+    {"status", SCN_X_STATUS, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set", PA_EXPECTED, NULL},
+    {"setstatus-calls", SCN_X_SETSTATUS_CALLS, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set", PA_CMP, NULL},
+    {"indicated", SCN_X_INDICATED, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set", PA_CMP, NULL},
+    {"type", SCN_X_TYPE, HK(SCN_H_INFO), 0, "a refresh info", PA_NONE, NULL},
+    {"zeroed", SCN_X_ZEROED, HK(SCN_H_INFO), 0, "a refresh info", PA_NONE, NULL},
     {"value", SCN_X_VALUE, HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_SINK),
-     R_INDEX_REQUIRED, "an object"},
-    {"completed", SCN_X_COMPLETED, HK(SCN_H_THREAD), 0, "a thread"},
+     R_INDEX_REQUIRED, "an object", PA_NONE, NULL},
+    {"completed", SCN_X_COMPLETED, HK(SCN_H_THREAD), 0, "a thread", PA_NONE, NULL},
     {"provider-refs", SCN_X_PROVIDER_REFS,
      HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_CLIENT_ENUM), 0,
-     "an object or an enumerator"},
+     "an object or an enumerator", PA_CMP, NULL},
+    /* Facts and numbers of the later additions; the executor tells them
+     * apart by their word. */
+    {"out-null", SCN_X_FACT,
+     HK(SCN_H_FACTORY) | HK(SCN_H_PROVOBJ) | HK(SCN_H_REFRESHER) | HK(SCN_H_OBJECT) | HK(SCN_H_ENUM) |
+         HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_CLIENT_ENUM) | HK(SCN_H_REMOTE),
+     0, "a handle bound by a call with an [out] pointer", PA_NONE, NULL},
+    {"com", SCN_X_FACT, COM_OBJECTS, 0, "a refresher, a class factory, a provider object or a client refresher",
+     PA_RULE, com_rules},
+    {"answers", SCN_X_FACT,
+     COM_OBJECTS | HK(SCN_H_RSERVICES) | HK(SCN_H_REMOTE) | HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) |
+         HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM),
+     0, "a COM object", PA_IID, NULL},
+    {"init-reported", SCN_X_FACT, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_NONE, NULL},
+    {"init-values", SCN_X_FACT, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_NONE, NULL},
+    {"init-agrees", SCN_X_FACT, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_NONE, NULL},
+    {"init-context", SCN_X_FACT, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_NONE, NULL},
+    {"init-status", SCN_X_HRESULT_OF, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_EXPECTED, NULL},
+    {"init-setstatus-calls", SCN_X_NUMBER, HK(SCN_H_PROVOBJ), 0, "a provider object", PA_CMP, NULL},
+    {"distinct", SCN_X_FACT, HK(SCN_H_OBJECT) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_REFRESHER), 0,
+     "a refresher, a refreshable object or a client object", PA_NONE, NULL},
+    {"agrees", SCN_X_FACT, HK(SCN_H_SINK), R_NO_INDEX_SINK, "an instance set", PA_NONE, NULL},
+    {"shallow", SCN_X_FACT, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator", PA_NONE, NULL},
+    {"returned", SCN_X_NUMBER, HK(SCN_H_ENUM) | HK(SCN_H_CLIENT_ENUM), 0, "an enumerator", PA_CMP, NULL},
+    {"access", SCN_X_FACT, HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT) | HK(SCN_H_SINK),
+     R_INDEX_REQUIRED, "an object", PA_RULE, access_rules},
+    {"refreshed", SCN_X_NUMBER, HK(SCN_H_REMOTE), 0, "a remote refresher", PA_CMP, NULL},
+    {"blobs-valid", SCN_X_FACT, HK(SCN_H_REMOTE), 0, "a remote refresher", PA_NONE, NULL},
+    {"reconnect-status", SCN_X_HRESULT_OF, HK(SCN_H_INFO), 0, "a refresh info", PA_EXPECTED, NULL},
+    {"server-version", SCN_X_NUMBER, HK(SCN_H_RSERVICES), 0, "refreshing services", PA_CMP, NULL},
+    {"refresher-id", SCN_X_FACT, HK(SCN_H_RSERVICES), 0, "refreshing services", PA_NONE, NULL},
+    {"client-version", SCN_X_NUMBER, HK(SCN_H_RSERVICES), 0, "refreshing services", PA_CMP, NULL},
+    {"elapsed", SCN_X_NUMBER, HK(SCN_H_OBJECT) | HK(SCN_H_FETCHED) | HK(SCN_H_CLIENT_OBJECT), 0, "an object",
+     PA_NONE, NULL},
 };
+
+/* `expect provider WORD ...`: the provider the case loaded (the host's). */
+static const struct predicate provider_predicates[] = {
+    {"init-reported", SCN_X_FACT, 0, 0, NULL, PA_NONE, NULL},
+    {"init-values", SCN_X_FACT, 0, 0, NULL, PA_NONE, NULL},
+    {"init-agrees", SCN_X_FACT, 0, 0, NULL, PA_NONE, NULL},
+    {"init-status", SCN_X_HRESULT_OF, 0, 0, NULL, PA_EXPECTED, NULL},
+    {"init-setstatus-calls", SCN_X_NUMBER, 0, 0, NULL, PA_CMP, NULL},
+    {"unloaded", SCN_X_FACT, 0, 0, NULL, PA_NONE, NULL},
+    {"threads", SCN_X_NUMBER, 0, 0, NULL, PA_CMP, NULL},
+    {"com", SCN_X_FACT, 0, 0, NULL, PA_RULE, com_rules},
+    {"answers", SCN_X_FACT, 0, 0, NULL, PA_IID, NULL},
+};
+
+#define NPRED(t) (sizeof (t) / sizeof (t)[0])
+
+static int rules_error(struct parser *p, const struct scn_tok *t, const char *word, const char *const *rules)
+{
+    char tdbuf[64];
+    char list[256];
+    size_t len = 0;
+    list[0] = 0;
+    for (size_t i = 0; rules[i] && len + 32 < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", rules[i]);
+    return SYNTAX(t, "expected one of %s after '%s', found %s", list, word, TD(t));
+}
+
+/* The word after a predicate (a rule, an interface); into e->arg. */
+static int parse_pred_word(struct parser *p, struct scn_expr *e, const struct predicate *pr)
+{
+    char tdbuf[64];
+    const struct scn_tok *t = cur(p);
+    bool ok = false;
+    if (pr->arg == PA_RULE) {
+        for (size_t i = 0; pr->rules[i] && !ok; i++)
+            ok = is_word(t, pr->rules[i]);
+        if (!ok)
+            return rules_error(p, t, pr->word, pr->rules);
+    } else {
+        ok = is_word(t, "primary") || iid_index(t) >= 0;
+        if (!ok)
+            return SYNTAX(t, "expected an interface name (IUnknown, IWbemRefresher, ... bogus) or primary after "
+                             "'answers', found %s", TD(t));
+    }
+    e->arg = tokdup(p, t);
+    e->arg_line = t->line;
+    e->arg_col = t->col;
+    if (!e->arg)
+        return OOM();
+    adv(p);
+    return 0;
+}
+
+/* What follows the predicate word, by its argument kind. */
+static int parse_pred_tail(struct parser *p, struct scn_expr *e, const struct predicate *pr)
+{
+    int rc;
+    switch (pr->arg) {
+    case PA_CMP:
+        if ((rc = parse_cmp(p, &e->op)))
+            return rc;
+        return parse_count(p, &e->b);
+    case PA_EXPECTED:
+        return parse_expected(p, &e->status, false);
+    case PA_RULE:
+    case PA_IID:
+        return parse_pred_word(p, e, pr);
+    default:
+        return 0;
+    }
+}
 
 static int parse_predicate(struct parser *p, struct scn_expr *e, size_t pi)
 {
     char tdbuf[64];
     int rc;
+    const struct predicate *pr = &predicates[pi];
     /* The subject again, now with its kinds and flags known (the caller
      * made sure it is a bound handle). */
     const struct scn_tok *st = cur(p);
     const struct scn_slot *slot = &p->slots[lookup(p, st)->slot];
-    if (!(predicates[pi].kinds & HK(slot->kind)))
-        return MEANING(st, "'%s' needs %s, found %s '%s'", predicates[pi].word, predicates[pi].what,
-                       scn_handle_kind_name(slot->kind), slot->name);
-    if ((rc = parse_ref(p, predicates[pi].kinds, predicates[pi].flags, predicates[pi].what, &e->a)))
+    if (!(pr->kinds & HK(slot->kind)))
+        return MEANING(st, "'%s' needs %s, found %s '%s'", pr->word, pr->what, scn_handle_kind_name(slot->kind),
+                       slot->name);
+    if ((rc = parse_ref(p, pr->kinds, pr->flags, pr->what, &e->a)))
         return rc;
-    e->kind = predicates[pi].kind;
+    e->kind = pr->kind;
+    e->word = pr->word;
     adv(p);   /* the predicate word */
     switch (e->kind) {
     case SCN_X_UNCHANGED:
@@ -1221,15 +1406,6 @@ static int parse_predicate(struct parser *p, struct scn_expr *e, size_t pi)
             return SYNTAX(cur(p), "expected 'instances CLASS', found %s", TD(cur(p)));
         adv(p);
         return parse_class(p, &e->b);
-    case SCN_X_COUNT:
-    case SCN_X_SETSTATUS_CALLS:
-    case SCN_X_INDICATED:
-    case SCN_X_PROVIDER_REFS:
-        if ((rc = parse_cmp(p, &e->op)))
-            return rc;
-        return parse_count(p, &e->b);
-    case SCN_X_STATUS:
-        return parse_expected(p, &e->status, false);
     case SCN_X_TYPE: {
         static const struct { const char *name; int32_t v; } types[] = {
             {"REMOTE", 3}, {"NON_HIPERF", 6}, {"INVALID", 0},
@@ -1253,9 +1429,95 @@ static int parse_predicate(struct parser *p, struct scn_expr *e, size_t pi)
         adv(p);
         return 0;
     }
+    case SCN_X_NUMBER:
+        if (!strcmp(pr->word, "elapsed")) {
+            /* O elapsed TIMESTAMP per FREQUENCY since S OP DURATION */
+            const struct scn_tok *t = cur(p);
+            if (t->kind != SCN_TK_WORD || !is_cim_name(t->src, t->len))
+                return SYNTAX(t, "expected a timestamp property after 'elapsed', found %s", TD(t));
+            if (!(e->property = tokdup(p, t)))
+                return OOM();
+            adv(p);
+            if (!is_word(cur(p), "per"))
+                return SYNTAX(cur(p), "expected 'per FREQUENCY', found %s", TD(cur(p)));
+            adv(p);
+            t = cur(p);
+            if (t->kind != SCN_TK_WORD || !is_cim_name(t->src, t->len))
+                return SYNTAX(t, "expected a frequency property after 'per', found %s", TD(t));
+            if (!(e->arg = tokdup(p, t)))
+                return OOM();
+            e->arg_line = t->line;
+            e->arg_col = t->col;
+            adv(p);
+            if (!is_word(cur(p), "since"))
+                return SYNTAX(cur(p), "expected 'since SNAPSHOT', found %s", TD(cur(p)));
+            adv(p);
+            if ((rc = parse_ref(p, HK(SCN_H_SNAPSHOT), 0, "a snapshot", &e->b)) || (rc = parse_cmp(p, &e->op)))
+                return rc;
+            if (cur(p)->kind != SCN_TK_DURATION)
+                return SYNTAX(cur(p), "expected a duration (like 3s), found %s", TD(cur(p)));
+            return simple_arg(p, SCN_ARG_DURATION, &e->c);
+        }
+        return parse_pred_tail(p, e, pr);
     default:
-        return 0;
+        return parse_pred_tail(p, e, pr);
     }
+}
+
+/* `expect provider WORD ...`, the cursor on `provider`. */
+static int parse_provider_expr(struct parser *p, struct scn_expr *e)
+{
+    char tdbuf[64];
+    int rc = keyword_arg(p, SCN_KW_PROVIDER, &e->a);
+    if (rc)
+        return rc;
+    const struct scn_tok *w = cur(p);
+    for (size_t i = 0; i < NPRED(provider_predicates); i++)
+        if (is_word(w, provider_predicates[i].word)) {
+            e->kind = provider_predicates[i].kind;
+            e->word = provider_predicates[i].word;
+            adv(p);
+            return parse_pred_tail(p, e, &provider_predicates[i]);
+        }
+    return SYNTAX(w, "expected a predicate of the provider (init-reported, init-values, init-agrees, init-status, "
+                     "init-setstatus-calls, unloaded, threads, com, answers), found %s", TD(w));
+}
+
+/* One side of a `calls` comparison: METHOD [into provider|host]
+ * [failing|returning HRESULT]; the cursor after `calls`. */
+static int parse_calls_side(struct parser *p, struct scn_expr *e)
+{
+    char tdbuf[64];
+    const struct scn_tok *m = cur(p);
+    if (m->kind != SCN_TK_WORD)
+        return SYNTAX(m, "expected a method (Interface::Method) after 'calls', found %s", TD(m));
+    e->kind = SCN_X_CALLS;
+    e->method_name = tokdup(p, m);
+    if (!e->method_name)
+        return OOM();
+    e->method = -1;
+    e->method_line = m->line;
+    e->method_col = m->col;
+    adv(p);
+    if (is_word(cur(p), "into")) {
+        adv(p);
+        if (is_word(cur(p), "provider"))
+            e->into = SCN_INTO_PROVIDER;
+        else if (is_word(cur(p), "host"))
+            e->into = SCN_INTO_HOST;
+        else
+            return SYNTAX(cur(p), "expected provider or host after 'into', found %s", TD(cur(p)));
+        adv(p);
+    }
+    if (is_word(cur(p), "failing")) {
+        e->filter = SCN_CALLS_FAILING;
+        adv(p);
+    } else if (is_word(cur(p), "returning")) {
+        adv(p);
+        e->filter = SCN_CALLS_RETURNING;
+        return parse_expected(p, &e->returning, true);
+    }
+    return 0;
 }
 
 static int parse_expr(struct parser *p, struct scn_expr *e)
@@ -1274,27 +1536,75 @@ static int parse_expr(struct parser *p, struct scn_expr *e)
             e->kind = SCN_X_LEDGER_NO_OVER_RELEASE;
         else if (is_word(w, "no-leak"))
             e->kind = SCN_X_LEDGER_NO_LEAK;
-        else
-            return SYNTAX(w, "expected clean, no-over-release or no-leak after 'ledger', found %s", TD(w));
+        else if (is_word(w, "no-client-refs")) {
+            e->kind = SCN_X_FACT;
+            e->word = "no-client-refs";
+        } else
+            return SYNTAX(w, "expected clean, no-over-release, no-leak or no-client-refs after 'ledger', found %s",
+                          TD(w));
         adv(p);
         return 0;
     }
     if (is_word(t, "calls")) {
         adv(p);
-        const struct scn_tok *m = cur(p);
-        if (m->kind != SCN_TK_WORD)
-            return SYNTAX(m, "expected a method (Interface::Method) after 'calls', found %s", TD(m));
-        e->kind = SCN_X_CALLS;
-        e->method_name = tokdup(p, m);
-        if (!e->method_name)
-            return OOM();
-        e->method = -1;
-        e->method_line = m->line;
-        e->method_col = m->col;
-        adv(p);
-        if ((rc = parse_cmp(p, &e->op)))
+        if ((rc = parse_calls_side(p, e)) || (rc = parse_cmp(p, &e->op)))
             return rc;
+        if (is_word(cur(p), "calls")) {
+            adv(p);
+            struct scn_expr rhs = {0};
+            rhs.line = e->line;
+            rhs.col = e->col;
+            if ((rc = parse_calls_side(p, &rhs)))
+                return rc;
+            e->rhs = scn_arena_dup(p->arena, &rhs, sizeof rhs);
+            return e->rhs ? 0 : OOM();
+        }
         return parse_count(p, &e->b);
+    }
+    if (is_word(t, "no-finding")) {
+        adv(p);
+        /* A finding kind (over-release, ...) or a rule name (hiperfenum.outside-refresh). */
+        const struct scn_tok *w = cur(p);
+        if (w->kind != SCN_TK_WORD)
+            return SYNTAX(w, "expected a finding kind or a rule name after 'no-finding', found %s", TD(w));
+        const char *start = w->src;
+        const struct scn_tok *last = w;
+        adv(p);
+        while (cur(p)->kind == SCN_TK_DOT && !cur(p)->space_before && la(p, 1)->kind == SCN_TK_WORD &&
+               !la(p, 1)->space_before) {
+            adv(p);
+            last = cur(p);
+            adv(p);
+        }
+        e->kind = SCN_X_NO_FINDING;
+        e->word = "no-finding";
+        e->arg = scn_arena_strndup(p->arena, start, (size_t)(last->src + last->len - start));
+        e->arg_line = w->line;
+        e->arg_col = w->col;
+        if (!e->arg)
+            return OOM();
+        if (!strchr(e->arg, '.')) {
+            static const char *const kinds[] = {"over-release", "use-after-release", "use-after-over-release",
+                                                "unowned-transfer", "foreign-object", "com-rule"};
+            bool ok = false;
+            for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !ok; i++)
+                ok = !strcmp(e->arg, kinds[i]);
+            if (!ok)
+                return MEANING(w, "'%s' is no finding kind (over-release, use-after-release, "
+                                  "use-after-over-release, unowned-transfer, foreign-object, com-rule) "
+                                  "nor a rule name (like hiperfenum.outside-refresh)", e->arg);
+        }
+        return 0;
+    }
+    if (is_word(t, "provider"))
+        return parse_provider_expr(p, e);
+    if (is_word(t, "registration")) {
+        if ((rc = keyword_arg(p, SCN_KW_REGISTRATION, &e->a)))
+            return rc;
+        static const struct predicate reg = {"registration", SCN_X_FACT, 0, 0, NULL, PA_RULE, registration_rules};
+        e->kind = SCN_X_FACT;
+        e->word = "registration";
+        return parse_pred_word(p, e, &reg);
     }
     if (is_handle_name(t) && !is_reserved(t)) {
         /* HANDLE PREDICATE ... or a comparison starting with h.Prop: find out
@@ -1304,7 +1614,7 @@ static int parse_expr(struct parser *p, struct scn_expr *e)
         if ((rc = parse_ref(p, ~0u, R_INDEX_OK | R_ID_OK | R_PROP_OK, "a handle", &probe)))
             return rc;
         const struct scn_tok *w = cur(p);
-        for (size_t pi = 0; pi < sizeof predicates / sizeof predicates[0]; pi++)
+        for (size_t pi = 0; pi < NPRED(predicates); pi++)
             if (is_word(w, predicates[pi].word)) {
                 if (probe.ref.field)
                     return SYNTAX(w, "'%s' applies to a handle, not to a field", predicates[pi].word);
@@ -1314,7 +1624,9 @@ static int parse_expr(struct parser *p, struct scn_expr *e)
         if (w->kind != SCN_TK_CMP) {
             if (w->kind == SCN_TK_WORD)
                 return SYNTAX(w, "unknown predicate %s (unchanged, changed, untouched, matches, count, status, "
-                                 "setstatus-calls, indicated, type, zeroed, value, completed, provider-refs)", TD(w));
+                                 "setstatus-calls, indicated, type, zeroed, value, completed, provider-refs, "
+                                 "out-null, com, answers, init-..., distinct, agrees, shallow, returned, access, "
+                                 "refreshed, blobs-valid, reconnect-status, server-version, client-version, refresher-id, elapsed)", TD(w));
             if (!probe.ref.field)
                 return SYNTAX(w, "expected a predicate or an operator after '%s', found %s", probe.ref.name,
                               TD(w));
@@ -1460,15 +1772,16 @@ static int parse_header(struct parser *p, const struct scn_tok *kw)
         if (!f->needs_pos.line)
             f->needs_pos = (struct scn_pos){kw->line, kw->col};
         if (t->kind == SCN_TK_EOL)
-            return SYNTAX(t, "expected refreshers, baseline, instances or keys after 'needs'");
+            return SYNTAX(t, "expected refreshers, baseline, instances, keys or perf after 'needs'");
         while (cur(p)->kind != SCN_TK_EOL) {
             t = cur(p);
             unsigned bit = is_word(t, "refreshers") ? SCN_NEEDS_REFRESHERS
                          : is_word(t, "baseline")   ? SCN_NEEDS_BASELINE
                          : is_word(t, "instances")  ? SCN_NEEDS_INSTANCES
-                         : is_word(t, "keys")       ? SCN_NEEDS_KEYS : 0;
+                         : is_word(t, "keys")       ? SCN_NEEDS_KEYS
+                         : is_word(t, "perf")       ? SCN_NEEDS_PERF : 0;
             if (!bit)
-                return SYNTAX(t, "expected refreshers, baseline, instances or keys, found %s", TD(t));
+                return SYNTAX(t, "expected refreshers, baseline, instances, keys or perf, found %s", TD(t));
             if (f->needs & bit)
                 return MEANING(t, "%s is already needed", TD(t));
             f->needs |= bit;

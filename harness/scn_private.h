@@ -114,7 +114,11 @@ enum scn_argspec {
     AS_INFO,                  /* a refresh info */
     AS_INFO_ID,               /* a refresh info (or its .id), or a number */
     AS_DURATION,
-    AS_THREAD
+    AS_THREAD,
+    AS_CLSID_KIND,            /* clsid | client-clsid | unknown */
+    AS_BOOL,                  /* true | false */
+    AS_INT,                   /* a number (an ID) */
+    AS_INSTANCE               /* inst[N]: one instance of a set */
 };
 #define AS_LIST 0x80u         /* one or more */
 
@@ -132,6 +136,7 @@ struct scn_verb_info {
     unsigned char args[3];        /* enum scn_argspec, | AS_LIST */
     unsigned flags;               /* VF_* */
     const char *usage;            /* "CreateRefreshableObject R CLASS KEYS" */
+    unsigned recv_also;           /* further receiver kinds (1u << kind) */
 };
 
 extern const struct scn_verb_info scn_verbs[SCN_V_COUNT];

@@ -5,7 +5,8 @@
  *
  * Invariant: the text is canonical and parses back to the same step: one
  * blank between tokens, options in a fixed order (by, flags, ctx, version,
- * rights, null-id, null-path, null-info, wait, within) and only those that
+ * rights, null-id, null-path, null-info, iid, size, aggregated, type-last,
+ * wait, within) and only those that
  * were written, strings re-escaped, numbers and durations as written.
  */
 #include <stdio.h>
@@ -112,6 +113,14 @@ static void put_options(struct scn_sb *b, const struct scn_options *o, unsigned 
         scn_sb_puts(b, " null-path");
     if (w & SCN_OPT_NULL_INFO)
         scn_sb_puts(b, " null-info");
+    if (w & SCN_OPT_IID)
+        scn_sb_printf(b, " iid %s", o->iid ? o->iid : "?");
+    if (w & SCN_OPT_SIZE)
+        scn_sb_printf(b, " size %lld", (long long)o->size);
+    if (w & SCN_OPT_AGGREGATED)
+        scn_sb_puts(b, " aggregated");
+    if (w & SCN_OPT_TYPE_LAST)
+        scn_sb_puts(b, " type-last");
     if (w & SCN_OPT_WAIT) {
         scn_sb_puts(b, " wait ");
         put_duration(b, o->wait_ns);
@@ -197,6 +206,19 @@ char *scn_step_text(const struct scn_step *s)
     return scn_sb_take(&b);
 }
 
+static void put_calls(struct scn_sb *b, const struct scn_expr *e)
+{
+    scn_sb_printf(b, "calls %s", e->method_name ? e->method_name : "?");
+    if (e->into == SCN_INTO_PROVIDER)
+        scn_sb_puts(b, " into provider");
+    else if (e->into == SCN_INTO_HOST)
+        scn_sb_puts(b, " into host");
+    if (e->filter == SCN_CALLS_FAILING)
+        scn_sb_puts(b, " failing");
+    else if (e->filter == SCN_CALLS_RETURNING)
+        scn_sb_printf(b, " returning %s", e->returning.text ? e->returning.text : "?");
+}
+
 static void put_expr(struct scn_sb *b, const struct scn_expr *e)
 {
     static const char *const words[] = {
@@ -222,8 +244,42 @@ static void put_expr(struct scn_sb *b, const struct scn_expr *e)
         scn_sb_puts(b, "ledger no-leak");
         return;
     case SCN_X_CALLS:
-        scn_sb_printf(b, "calls %s %s ", e->method_name ? e->method_name : "?", scn_cmp_text(e->op));
-        put_arg(b, &e->b);
+        put_calls(b, e);
+        scn_sb_printf(b, " %s ", scn_cmp_text(e->op));
+        if (e->rhs)
+            put_calls(b, e->rhs);
+        else
+            put_arg(b, &e->b);
+        return;
+    case SCN_X_NO_FINDING:
+        scn_sb_printf(b, "no-finding %s", e->arg ? e->arg : "?");
+        return;
+    case SCN_X_FACT:
+    case SCN_X_NUMBER:
+    case SCN_X_HRESULT_OF:
+        if (e->word && !strcmp(e->word, "no-client-refs")) {
+            scn_sb_puts(b, "ledger no-client-refs");
+            return;
+        }
+        if (e->word && !strcmp(e->word, "registration")) {
+            scn_sb_printf(b, "registration %s", e->arg ? e->arg : "?");
+            return;
+        }
+        put_arg(b, &e->a);
+        scn_sb_printf(b, " %s", e->word ? e->word : "?");
+        if (e->kind == SCN_X_NUMBER && e->word && !strcmp(e->word, "elapsed")) {
+            scn_sb_printf(b, " %s per %s since ", e->property ? e->property : "?", e->arg ? e->arg : "?");
+            put_arg(b, &e->b);
+            scn_sb_printf(b, " %s ", scn_cmp_text(e->op));
+            put_arg(b, &e->c);
+        } else if (e->kind == SCN_X_NUMBER) {
+            scn_sb_printf(b, " %s ", scn_cmp_text(e->op));
+            put_arg(b, &e->b);
+        } else if (e->kind == SCN_X_HRESULT_OF) {
+            scn_sb_printf(b, " %s", e->status.text ? e->status.text : "?");
+        } else if (e->arg) {
+            scn_sb_printf(b, " %s", e->arg);
+        }
         return;
     default:
         break;

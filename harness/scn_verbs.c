@@ -79,7 +79,7 @@ const struct scn_verb_info scn_verbs[SCN_V_COUNT] = {
     [SCN_V_RS_GET_REMOTE_REFRESHER] = {SCN_V_RS_GET_REMOTE_REFRESHER, "GetRemoteRefresher", SCN_H_RSERVICES,
                                        SCN_H_REMOTE, true, O_RS, {0}, CALL, "RS.GetRemoteRefresher"},
     [SCN_V_RS_RECONNECT] = {SCN_V_RS_RECONNECT, "ReconnectRemoteRefresher", SCN_H_RSERVICES, SCN_H_NONE,
-                            true, O_RS, {AS_INFO | AS_LIST}, CALL, "RS.ReconnectRemoteRefresher INFO..."},
+                            true, O_RS | SCN_OPT_TYPE_LAST, {AS_INFO | AS_LIST}, CALL, "RS.ReconnectRemoteRefresher INFO..."},
     [SCN_V_RR_REMOTE_REFRESH] = {SCN_V_RR_REMOTE_REFRESH, "RemoteRefresh", SCN_H_REMOTE, SCN_H_NONE, true,
                                  SCN_OPT_FLAGS, {0}, CALL, "RR.RemoteRefresh"},
     [SCN_V_RR_STOP_REFRESHING] = {SCN_V_RR_STOP_REFRESHING, "StopRefreshing", SCN_H_REMOTE, SCN_H_NONE, true,
@@ -99,6 +99,38 @@ const struct scn_verb_info scn_verbs[SCN_V_COUNT] = {
                      "fault METHOD nth N|from N|random P seed S => HRESULT"},
     [SCN_V_SNAPSHOT] = {SCN_V_SNAPSHOT, "snapshot", SCN_H_NONE, SCN_H_SNAPSHOT, false, 0, {0}, VF_SPECIAL,
                         "snapshot S = O"},
+    [SCN_V_DLL_GET_CLASS_OBJECT] = {SCN_V_DLL_GET_CLASS_OBJECT, "DllGetClassObject", SCN_H_NONE, SCN_H_FACTORY,
+                                    true, SCN_OPT_IID, {AS_CLSID_KIND}, CALL,
+                                    "DllGetClassObject clsid|client-clsid|unknown"},
+    [SCN_V_DLL_CAN_UNLOAD_NOW] = {SCN_V_DLL_CAN_UNLOAD_NOW, "DllCanUnloadNow", SCN_H_NONE, SCN_H_NONE, true, 0,
+                                  {0}, CALL, "DllCanUnloadNow"},
+    [SCN_V_CF_CREATE_INSTANCE] = {SCN_V_CF_CREATE_INSTANCE, "CreateInstance", SCN_H_FACTORY, SCN_H_PROVOBJ, true,
+                                  SCN_OPT_IID | SCN_OPT_AGGREGATED, {0}, CALL, "F.CreateInstance"},
+    [SCN_V_CF_LOCK_SERVER] = {SCN_V_CF_LOCK_SERVER, "LockServer", SCN_H_FACTORY, SCN_H_NONE, true, 0, {AS_BOOL},
+                              CALL, "F.LockServer true|false"},
+    [SCN_V_PO_INITIALIZE] = {SCN_V_PO_INITIALIZE, "Initialize", SCN_H_PROVOBJ, SCN_H_NONE, true,
+                             SCN_OPT_FLAGS | SCN_OPT_CTX | SCN_OPT_WAIT, {0}, CALL, "P.Initialize"},
+    [SCN_V_HIPERF_ENUM] = {SCN_V_HIPERF_ENUM, "HiPerfEnum", SCN_H_NONE, SCN_H_ENUM, false, 0, {0}, 0,
+                           "HiPerfEnum"},
+    [SCN_V_ENUM_ADD_OBJECTS] = {SCN_V_ENUM_ADD_OBJECTS, "AddObjects", SCN_H_ENUM, SCN_H_NONE, true, SCN_OPT_FLAGS,
+                                {AS_INT, AS_INSTANCE}, CALL, "E.AddObjects ID INSTANCE", 1u << SCN_H_CLIENT_ENUM},
+    [SCN_V_ENUM_REMOVE_OBJECTS] = {SCN_V_ENUM_REMOVE_OBJECTS, "RemoveObjects", SCN_H_ENUM, SCN_H_NONE, true,
+                                   SCN_OPT_FLAGS, {AS_INT | AS_LIST}, CALL, "E.RemoveObjects ID...",
+                                   1u << SCN_H_CLIENT_ENUM},
+    [SCN_V_ENUM_REMOVE_ALL] = {SCN_V_ENUM_REMOVE_ALL, "RemoveAll", SCN_H_ENUM, SCN_H_NONE, true, SCN_OPT_FLAGS,
+                               {0}, CALL, "E.RemoveAll", 1u << SCN_H_CLIENT_ENUM},
+    [SCN_V_ENUM_GET_OBJECTS] = {SCN_V_ENUM_GET_OBJECTS, "GetObjects", SCN_H_ENUM, SCN_H_NONE, true,
+                                SCN_OPT_FLAGS | SCN_OPT_SIZE, {0}, CALL, "E.GetObjects [size N]",
+                                1u << SCN_H_CLIENT_ENUM},
+    [SCN_V_RR_OPNUM5] = {SCN_V_RR_OPNUM5, "Opnum5NotUsedOnWire", SCN_H_REMOTE, SCN_H_NONE, true, SCN_OPT_FLAGS,
+                         {0}, CALL, "RR.Opnum5NotUsedOnWire"},
+};
+
+const char *const scn_iid_names[] = {
+    "IUnknown", "IClassFactory", "IWbemProviderInit", "IWbemHiPerfProvider", "IWbemServices", "IWbemRefresher",
+    "IWbemConfigureRefresher", "IWbemHiPerfEnum", "IWbemClassObject", "IWbemObjectAccess",
+    "IWbemRefreshingServices", "IWbemRemoteRefresher", "IWbemObjectSink", "IWbemProviderInitSink", "IWbemContext",
+    "bogus", NULL,
 };
 
 const char *scn_verb_name(enum scn_verb v)
@@ -123,6 +155,8 @@ const char *scn_handle_kind_name(enum scn_handle_kind k)
         [SCN_H_REMOTE] = "remote refresher",
         [SCN_H_THREAD] = "thread",
         [SCN_H_SNAPSHOT] = "snapshot",
+        [SCN_H_FACTORY] = "class factory",
+        [SCN_H_PROVOBJ] = "provider object",
     };
     return (unsigned)k < SCN_H_COUNT ? names[k] : "?";
 }

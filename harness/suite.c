@@ -66,16 +66,24 @@ static char *find(const char *env, const char *const *rel, size_t nrel, const ch
     return NULL;
 }
 
+/* The installed layout's library directory relative to the prefix, as
+ * configured (CMAKE_INSTALL_LIBDIR: "lib", "lib64", "lib/x86_64-linux-gnu"). */
+#ifndef HIPERF_INSTALL_LIBDIR
+#define HIPERF_INSTALL_LIBDIR "lib"
+#endif
+
 char *suite_reference_provider(void)
 {
-    static const char *const rel[] = {"../lib/hiperfcheck/libhiperf_refprov.so", "../lib/libhiperf_refprov.so"};
-    return find("HIPERFCHECK_PROVIDER", rel, 2, NULL, "reference provider");
+    static const char *const rel[] = {"../" HIPERF_INSTALL_LIBDIR "/hiperfcheck/libhiperf_refprov.so",
+                                      "../lib/hiperfcheck/libhiperf_refprov.so", "../lib/libhiperf_refprov.so"};
+    return find("HIPERFCHECK_PROVIDER", rel, 3, NULL, "reference provider");
 }
 
 char *suite_reference_mof(void)
 {
-    static const char *const rel[] = {"../lib/hiperfcheck/hiperf_refprov.mof", "../lib/hiperf_refprov.mof"};
-    return find("HIPERFCHECK_MOF", rel, 2, HIPERF_SOURCE_DIR "/provider/hiperf_refprov.mof", "reference MOF");
+    static const char *const rel[] = {"../" HIPERF_INSTALL_LIBDIR "/hiperfcheck/hiperf_refprov.mof",
+                                      "../lib/hiperfcheck/hiperf_refprov.mof", "../lib/hiperf_refprov.mof"};
+    return find("HIPERFCHECK_MOF", rel, 3, HIPERF_SOURCE_DIR "/provider/hiperf_refprov.mof", "reference MOF");
 }
 
 char *suite_builtin_scenarios(void)

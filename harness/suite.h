@@ -6,7 +6,8 @@
  *
  * Built-in paths, first match wins: an environment override
  * (HIPERFCHECK_PROVIDER, HIPERFCHECK_MOF, HIPERFCHECK_SCENARIOS), then the
- * installed layout next to the program (<bindir>/../lib/hiperfcheck/...,
+ * installed layout next to the program (<bindir>/../<libdir>/hiperfcheck/...
+ * with <libdir> the configured CMAKE_INSTALL_LIBDIR, then ../lib/hiperfcheck,
  * <bindir>/../share/hiperfcheck/scenarios), then the build tree
  * (<bindir>/../lib/libhiperf_refprov.so, the source tree's scenarios/).
  */

@@ -27,7 +27,7 @@
 
 static const char *const valid_files[] = {
     "multiple-refreshers.scn", "provider-steps.scn", "client-steps.scn", "time-threads-faults.scn",
-    "expectations.scn", "minimal.scn", "crlf-bom.scn",
+    "expectations.scn", "minimal.scn", "crlf-bom.scn", "com-host-steps.scn",
 };
 #define NVALID (sizeof valid_files / sizeof valid_files[0])
 
@@ -275,6 +275,148 @@ static void needs_keys_and_provider_refs_parse(void **state)
     assert_int_equal(parse_text("x.scn", text, &f), HP_EINVAL);
     assert_null(f);
     assert_int_equal(parse_text("x.scn", "scenario x\nneeds clocks\n", &f), HP_EPARSE);
+}
+
+static void com_and_host_steps_build_the_tree(void **state)
+{
+    (void)state;
+    struct scn_file *f = must_parse("com-host-steps.scn");
+    assert_int_equal(f->needs, SCN_NEEDS_REFRESHERS | SCN_NEEDS_PERF);
+
+    const struct scn_step *gco = step(f, 0);
+    assert_int_equal(gco->verb, SCN_V_DLL_GET_CLASS_OBJECT);
+    assert_int_equal(f->slots[gco->bind_slot].kind, SCN_H_FACTORY);
+    assert_int_equal(gco->args[0].kind, SCN_ARG_KEYWORD);
+    assert_int_equal(gco->args[0].kw, SCN_KW_CLSID);
+    assert_null(gco->opt.iid);
+    const struct scn_step *fc = step(f, 1);
+    assert_int_equal(fc->args[0].kw, SCN_KW_CLIENT_CLSID);
+    assert_string_equal(fc->opt.iid, "IUnknown");
+    assert_int_equal(step(f, 2)->args[0].kw, SCN_KW_UNKNOWN);
+    assert_int_equal(step(f, 3)->verb, SCN_V_DLL_CAN_UNLOAD_NOW);
+    assert_true(step(f, 3)->has_hresult);
+
+    const struct scn_step *ci = step(f, 4);
+    assert_int_equal(ci->verb, SCN_V_CF_CREATE_INSTANCE);
+    assert_true(ci->has_recv);
+    assert_int_equal(ci->recv.kind, SCN_H_FACTORY);
+    assert_int_equal(f->slots[ci->bind_slot].kind, SCN_H_PROVOBJ);
+    const struct scn_step *agg = step(f, 5);
+    assert_int_equal(agg->opt.written, SCN_OPT_IID | SCN_OPT_AGGREGATED);
+    assert_string_equal(agg->opt.iid, "bogus");
+    assert_step_text(agg, "agg = f.CreateInstance iid bogus aggregated => any");
+    assert_int_equal(step(f, 6)->args[0].kw, SCN_KW_TRUE);
+    const struct scn_step *init = step(f, 7);
+    assert_int_equal(init->verb, SCN_V_PO_INITIALIZE);
+    assert_int_equal(init->opt.written, SCN_OPT_FLAGS | SCN_OPT_CTX | SCN_OPT_WAIT);
+    assert_int_equal(init->opt.wait_ns, 1000000000LL);
+
+    /* The host's enumerator: made by HiPerfEnum (no HRESULT), called by
+     * its handle, a client enumerator's too. */
+    const struct scn_step *he = step(f, 11);
+    assert_int_equal(he->verb, SCN_V_HIPERF_ENUM);
+    assert_false(he->has_hresult);
+    assert_int_equal(f->slots[he->bind_slot].kind, SCN_H_ENUM);
+    const struct scn_step *add = step(f, 12);
+    assert_int_equal(add->verb, SCN_V_ENUM_ADD_OBJECTS);
+    assert_int_equal(add->nargs, 2);
+    assert_int_equal(add->args[0].i, 7);
+    assert_true(add->args[1].ref.has_index);
+    assert_int_equal(step(f, 13)->nargs, 3);
+    const struct scn_step *get = step(f, 17);
+    assert_int_equal(get->verb, SCN_V_ENUM_GET_OBJECTS);
+    assert_int_equal(get->recv.kind, SCN_H_CLIENT_ENUM);
+    assert_int_equal(get->opt.size, 0);
+    assert_int_equal(step(f, 21)->verb, SCN_V_RR_OPNUM5);
+    assert_int_equal(step(f, 22)->opt.written, SCN_OPT_TYPE_LAST);
+
+    /* The expectations: their kinds, words and arguments. */
+    const struct scn_expr *e = &stmt(f, 23)->expr;
+    assert_int_equal(e->kind, SCN_X_FACT);
+    assert_string_equal(e->word, "out-null");
+    e = &stmt(f, 24)->expr;
+    assert_int_equal(e->a.kind, SCN_ARG_KEYWORD);
+    assert_int_equal(e->a.kw, SCN_KW_PROVIDER);
+    assert_string_equal(e->word, "com");
+    assert_string_equal(e->arg, "identity");
+    e = &stmt(f, 29)->expr;
+    assert_int_equal(e->kind, SCN_X_HRESULT_OF);
+    assert_int_equal(e->status.hr, 0);
+    e = &stmt(f, 49)->expr;
+    assert_int_equal(e->kind, SCN_X_NO_FINDING);
+    assert_string_equal(e->arg, "hiperfenum.outside-refresh");
+    e = &stmt(f, 51)->expr;
+    assert_int_equal(e->kind, SCN_X_CALLS);
+    assert_int_equal(e->into, SCN_INTO_PROVIDER);
+    assert_int_equal(e->filter, SCN_CALLS_RETURNING);
+    assert_int_equal((uint32_t)e->returning.hr, 0x80041001u);
+    assert_null(e->rhs);
+    e = &stmt(f, 52)->expr;
+    assert_non_null(e->rhs);
+    assert_int_equal(e->into, SCN_INTO_ANY);
+    assert_int_equal(e->rhs->into, SCN_INTO_HOST);
+    assert_int_equal(e->rhs->filter, SCN_CALLS_FAILING);
+    assert_true(e->rhs->method >= 0);
+    e = &stmt(f, 46)->expr;
+    assert_int_equal(e->a.kind, SCN_ARG_REF);
+    assert_string_equal(e->a.ref.field, "guid");
+    assert_string_equal(e->b.ref.field, "guid");
+
+    /* The checks the oracle gets. */
+    e = &stmt(f, 58)->expr;
+    assert_int_equal(e->kind, SCN_X_NUMBER);
+    assert_string_equal(e->word, "elapsed");
+    assert_string_equal(e->property, "Timestamp_PerfTime");
+    assert_string_equal(e->arg, "Frequency_PerfTime");
+    assert_int_equal(e->b.ref.kind, SCN_H_SNAPSHOT);
+    assert_int_equal(e->c.i, 2999000000LL);
+
+    struct scn_check *c;
+    size_t n = scn_checks(f, &c);
+    assert_int_equal(n, 53);
+    static const struct {
+        unsigned id;
+        enum check_kind kind;
+        const char *expected;
+        const char *desc;
+    } want[] = {
+        {3, CHECK_HRESULT, "failure", "bad = DllGetClassObject unknown => failure"},
+        {4, CHECK_HRESULT, "S_FALSE", "DllCanUnloadNow => S_FALSE"},
+        {21, CHECK_TRUE, "true", "expect bad out-null"},
+        {22, CHECK_TRUE, "true", "expect provider com identity"},
+        {25, CHECK_TRUE, "true", "expect provider answers primary"},
+        {27, CHECK_HRESULT, "WBEM_S_INITIALIZED", "expect p init-status WBEM_S_INITIALIZED"},
+        {28, CHECK_COMPARE, ">=", "expect p init-setstatus-calls >= 1"},
+        {31, CHECK_COMPARE, "==", "expect provider threads == 0"},
+        {38, CHECK_COMPARE, "==", "expect rr refreshed == 2"},
+        {40, CHECK_HRESULT, "failure", "expect info reconnect-status failure"},
+        {44, CHECK_COMPARE, "==", "expect rr.guid == info.guid"},
+        {46, CHECK_TRUE, "true", "expect registration perf-schema"},
+        {47, CHECK_TRUE, "true", "expect no-finding hiperfenum.outside-refresh"},
+        {50, CHECK_COMPARE, "==",
+         "expect calls IWbemObjectAccess::Lock == calls IWbemObjectAccess::Unlock into host failing"},
+        {51, CHECK_TRUE, "true", "expect ledger no-client-refs"},
+        {53, CHECK_COMPARE, ">=", "expect o elapsed Timestamp_PerfTime per Frequency_PerfTime since s0 >= 2999ms"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct scn_check *k = &c[want[i].id - 1];
+        assert_int_equal(k->id, want[i].id);
+        assert_int_equal(k->kind, want[i].kind);
+        assert_string_equal(k->expected, want[i].expected);
+        assert_string_equal(k->desc, want[i].desc);
+    }
+    assert_string_equal(c[21].reqs[0], "COM-QI-IDENTITY");
+    assert_string_equal(c[2].reqs[0], "HP-TEST-DLL");
+    scn_checks_free(c, n);
+    scn_free(f);
+
+    /* HiPerfEnum is no check, and takes no `=>`; reserved words stay so. */
+    assert_int_equal(parse_text("x.scn", "scenario x\ncovers HP-A\ne = HiPerfEnum => S_OK\n", &f), HP_EINVAL);
+    assert_int_equal(parse_text("x.scn", "scenario x\ncovers HP-A\nsize = HiPerfEnum\n", &f), HP_EINVAL);
+    assert_int_equal(parse_text("x.scn", "scenario x\ncovers HP-A\nregistration = HiPerfEnum\n", &f), HP_EINVAL);
+    /* A GUID field only on a remote refresher or a refresh info. */
+    assert_int_equal(parse_text("x.scn", "scenario x\ncovers HP-A\ne = HiPerfEnum\nexpect e.guid == null\n", &f),
+                     HP_EINVAL);
 }
 
 static void provider_steps_carry_arguments_and_options(void **state)
@@ -792,7 +934,7 @@ static const struct {
     {"invalid-utf8.scn", HP_EPARSE,
      "invalid-utf8.scn:3:6: invalid UTF-8"},
     {"ledger-word.scn", HP_EPARSE,
-     "ledger-word.scn:3:15: expected clean, no-over-release or no-leak after 'ledger', found 'tidy'"},
+     "ledger-word.scn:3:15: expected clean, no-over-release, no-leak or no-client-refs after 'ledger', found 'tidy'"},
     {"lone-cr.scn", HP_EPARSE,
      "lone-cr.scn:3:5: carriage return without line feed"},
     {"method-on-object.scn", HP_EINVAL,
@@ -890,7 +1032,7 @@ static const struct {
     {"unknown-method.scn", HP_EINVAL,
      "unknown-method.scn:3:7: unknown method 'IWbemFoo::Bar' (write Interface::Method, like IWbemHiPerfEnum::AddObjects, or Host::Alloc)"},
     {"unknown-predicate.scn", HP_EPARSE,
-     "unknown-predicate.scn:6:10: unknown predicate 'frobbed' (unchanged, changed, untouched, matches, count, status, setstatus-calls, indicated, type, zeroed, value, completed, provider-refs)"},
+     "unknown-predicate.scn:6:10: unknown predicate 'frobbed' (unchanged, changed, untouched, matches, count, status, setstatus-calls, indicated, type, zeroed, value, completed, provider-refs, out-null, com, answers, init-..., distinct, agrees, shallow, returned, access, refreshed, blobs-valid, reconnect-status, server-version, client-version, refresher-id, elapsed)"},
     {"unknown-variable.scn", HP_EPARSE,
      "unknown-variable.scn:3:16: unknown variable '$klass' (there are $class and $namespace)"},
     {"unknown-verb.scn", HP_EINVAL,
@@ -899,6 +1041,30 @@ static const struct {
      "unterminated-string.scn:3:7: unterminated string"},
     {"verb-case.scn", HP_EINVAL,
      "verb-case.scn:4:1: unknown verb 'refresh' (did you mean 'Refresh'?)"},
+    {"clsid-kind.scn", HP_EPARSE,
+     "clsid-kind.scn:3:23: expected clsid, client-clsid or unknown, found 'mine'"},
+    {"iid-name.scn", HP_EPARSE,
+     "iid-name.scn:3:33: expected an interface name after 'iid' (IUnknown, IClassFactory, IWbemProviderInit, ... or bogus), found 'IFoo'"},
+    {"com-rule.scn", HP_EPARSE,
+     "com-rule.scn:4:21: expected one of identity, symmetric, no-interface, addref, static, null-ppv after 'com', found 'sticky'"},
+    {"no-finding-kind.scn", HP_EINVAL,
+     "no-finding-kind.scn:3:19: 'leaks' is no finding kind (over-release, use-after-release, use-after-over-release, unowned-transfer, foreign-object, com-rule) nor a rule name (like hiperfenum.outside-refresh)"},
+    {"provider-predicate.scn", HP_EPARSE,
+     "provider-predicate.scn:3:17: expected a predicate of the provider (init-reported, init-values, init-agrees, init-status, init-setstatus-calls, unloaded, threads, com, answers), found 'happy'"},
+    {"method-on-refresher.scn", HP_EINVAL,
+     "method-on-refresher.scn:6:1: 'r' is a refresher; it has no methods to call"},
+    {"registration-rule.scn", HP_EPARSE,
+     "registration-rule.scn:4:21: expected one of win32provider, client-loadable, instance-registration, dynamic, hiperf-qualifier, name-key, no-genericperfctr, perf-schema, supports-consistent after 'registration', found 'tidy'"},
+    {"size-range.scn", HP_EINVAL,
+     "size-range.scn:4:19: 'size' is from 0 to 1000000; '-1' is out of range"},
+    {"answers-iid.scn", HP_EPARSE,
+     "answers-iid.scn:4:25: expected an interface name (IUnknown, IWbemRefresher, ... bogus) or primary after 'answers', found 'IFoo'"},
+    {"calls-into.scn", HP_EPARSE,
+     "calls-into.scn:3:43: expected provider or host after 'into', found 'client'"},
+    {"out-null-kind.scn", HP_EINVAL,
+     "out-null-kind.scn:5:8: 'out-null' needs a handle bound by a call with an [out] pointer, found instance set 'i'"},
+    {"needs-word.scn", HP_EPARSE,
+     "needs-word.scn:3:7: expected refreshers, baseline, instances, keys or perf, found 'perfs'"},
 };
 
 static void every_bad_file_is_reported_at_its_position(void **state)
@@ -1251,6 +1417,7 @@ int main(void)
         cmocka_unit_test(doc_example_builds_the_tree),
         cmocka_unit_test(needs_keys_and_provider_refs_parse),
         cmocka_unit_test(provider_steps_carry_arguments_and_options),
+        cmocka_unit_test(com_and_host_steps_build_the_tree),
         cmocka_unit_test(client_steps_have_receivers),
         cmocka_unit_test(time_threads_and_faults_nest),
         cmocka_unit_test(every_expect_form_parses),

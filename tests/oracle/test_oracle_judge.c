@@ -492,7 +492,8 @@ static void catalog_errors_have_positions(void **state)
         {"A 1 | MUST | doc | t\n", "req.txt:1:2: bad character ' ' in requirement ID"},
         {"-A | MUST | doc | t\n", "req.txt:1:1: bad character '-' in requirement ID"},
         {"A-1 | MUST |  | t\n", "req.txt:1:13: empty SOURCE"},
-        {"A-1 | MUST | d | t\nB | MAY | d | t\nA-1 | MAY | d | t\n", "req.txt:3:1: requirement A-1 already defined on line 1"},
+        {"A-1 | MUST | d | t\nB | MAY | d | t\nA-1 | MAY | d | t\n",
+         "req.txt:3:1: requirement A-1 already defined on line 1"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         struct oracle_requirement *r = (void *)1;

@@ -403,7 +403,7 @@ static void assert_self_contained(const char *html)
                 fail_msg("href not to an anchor: %s", t);
         free(t);
         if (!strcmp(tag, "script") || !strcmp(tag, "style")) {
-            char close[16];
+            char close[32];
             snprintf(close, sizeof close, "</%s>", tag);
             const char *stop = strstr(end, close);
             assert_non_null(stop);
@@ -678,11 +678,17 @@ static void format_lists_parse(void **state)
 
 /* ---- hiperfcheck report ------------------------------------------------------------------------------- */
 
-/* Runs cmd_report in a child with stdout and stderr captured. */
+/* This program: `--child report ARGS...` runs cmd_report (see run_cmd()). */
+static char self_path[4096];
+
+/* Runs cmd_report in a child (this program, exec'd) with stdout and stderr
+ * captured; returns its exit status. */
 static int run_cmd(struct env *e, char **out, char **err, ...)
 {
-    char *argv[16];
+    char *argv[20];
     int argc = 0;
+    argv[argc++] = self_path;
+    argv[argc++] = (char *)"--child";
     argv[argc++] = (char *)"report";
     va_list ap;
     va_start(ap, err);
@@ -699,9 +705,8 @@ static int run_cmd(struct env *e, char **out, char **err, ...)
         int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644), fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fo, 1);
         dup2(fe, 2);
-        int rc = cmd_report(argc, argv);
-        fflush(NULL);
-        _exit(rc);
+        execv(self_path, argv);
+        _exit(127);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -792,8 +797,14 @@ static void report_command_passes_for_a_passing_run(void **state)
     free(dir);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "--child") && !strcmp(argv[2], "report"))
+        return cmd_report(argc - 2, argv + 2);
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (n <= 0)
+        return 1;
+    self_path[n] = 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reports_are_byte_identical_when_written_again, setup, teardown),
         cmocka_unit_test_setup_teardown(json_report_is_valid_against_its_schema, setup, teardown),

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -30,6 +31,24 @@ struct env {
     char *dir;
     char *db;
 };
+
+/* This program, for children that run a role of their own: a child execs
+ * it (never keeps a forked copy of the parent), so it starts with no
+ * inherited SQLite state and under valgrind its deliberate exits are not
+ * reported as the parent's leaks. */
+static char self_path[4096];
+
+static pid_t spawn_self(const char *role, const char *a1, const char *a2)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {self_path, (char *)"--child", (char *)role, (char *)a1, (char *)a2, NULL};
+        execv(self_path, argv);
+        _exit(127);
+    }
+    return pid;
+}
 
 static int setup(void **state)
 {
@@ -431,7 +450,9 @@ static void case_skips_on_an_unmet_need_but_not_on_a_missing_baseline(void **sta
                              "s:CreateRefresher gave WBEM_E_PROVIDER_NOT_CAPABLE", "0", NULL), VERDICT_SKIP);
     /* A value check without a baseline is SKIP; its case still passes. */
     int64_t cid = fx_case_id(o, run, a, "A", OK, "hr", "h:0x0", "0", "val", "u:42", "0", NULL);
-    assert_int_equal(fx_check_verdict(o, cid, "val", 0, NULL, 0), VERDICT_SKIP);
+    char msg[256];
+    assert_int_equal(fx_check_verdict(o, cid, "val", 0, msg, sizeof msg), VERDICT_SKIP);
+    assert_string_equal(msg, "no baseline for this provider: value checks are judged after `hiperfcheck bless`");
     struct oracle_case_info *c;
     size_t n;
     assert_int_equal(oracle_list_cases(&c, &n, o, run), 0);
@@ -447,6 +468,13 @@ static void case_skips_on_an_unmet_need_but_not_on_a_missing_baseline(void **sta
     assert_int_equal(fx_case(o, run, b, "B2", OK, "load", "h:0x80004005", "0", "need", "s:no", "0", NULL),
                      VERDICT_FAIL);
     oracle_close(o);
+}
+
+static int fx_case_id_or_error(struct oracle *o, int64_t run, int64_t sid)
+{
+    struct oracle_observation ob = {.check_id = "hr", .observed = "h:0x0"};
+    struct oracle_case_def c = {.scenario_id = sid, .class_name = "Late", .obs = &ob, .nobs = 1};
+    return oracle_record_case(NULL, NULL, o, run, &c);
 }
 
 static void case_worker_status_dominates(void **state)
@@ -474,6 +502,9 @@ static void case_worker_status_dominates(void **state)
     assert_string_equal(c[3].message, "the worker exited with status 3 at step 2: Refresh r1");
     oracle_cases_free(c, n);
     assert_int_equal(oracle_finish_run(o, run, 1735689700000), 0);
+    assert_int_equal(fx_case_id_or_error(o, run, a), HP_EINVAL);   /* a finished run takes no case */
+    assert_string_equal(hp_error_message(), "run 1 is complete: it takes no more cases");
+    assert_int_equal(oracle_finish_run(o, 99, 1), HP_ENOTFOUND);
     struct oracle_summary s;
     assert_int_equal(oracle_get_summary(&s, o, run), 0);
     assert_int_equal(s.verdict, VERDICT_CRASH);
@@ -524,7 +555,8 @@ static void todo_turns_an_expected_failure_into_xfail(void **state)
     int64_t cid = fx_case_id(o, run, a, "Win32_A", OK, "hr", "h:0x80041001", "0", "cmp", "u:1\x1fu:1", "0", NULL);
     char msg[256];
     assert_int_equal(fx_check_verdict(o, cid, "hr", 0, msg, sizeof msg), ORACLE_XFAIL);
-    assert_string_equal(msg, "expected failure (todo 1: bug 12): expected S_OK (0x00000000), got WBEM_E_FAILED (0x80041001)");
+    assert_string_equal(msg, "expected failure (todo 1: bug 12): "
+                             "expected S_OK (0x00000000), got WBEM_E_FAILED (0x80041001)");
     assert_int_equal(oracle_finish_run(o, run, 1735689700000), 0);
     struct oracle_summary s;
     assert_int_equal(oracle_get_summary(&s, o, run), 0);
@@ -533,7 +565,8 @@ static void todo_turns_an_expected_failure_into_xfail(void **state)
     assert_int_equal(s.check_counts[ORACLE_XFAIL], 1);
     assert_int_equal(s.exit_status, 0);
     /* The todo is scoped: another class pattern, another provider. */
-    assert_int_equal(fx_case(o, run, a, "Other", OK, "hr", "h:0x80041001", "0", NULL), VERDICT_FAIL);
+    int64_t run3 = fx_run(o, NULL);
+    assert_int_equal(fx_case(o, run3, a, "Other", OK, "hr", "h:0x80041001", "0", NULL), VERDICT_FAIL);
     struct oracle_run_def other = {.provider_path = "o.so", .provider_name = "OtherProvider",
                                    .provider_clsid = FX_CLSID, .harness_version = "t"};
     int64_t run2;
@@ -724,7 +757,8 @@ static void baseline_text_round_trips_and_marks_the_reference(void **state)
     assert_int_equal(oracle_bless_run(NULL, o, r1, 1), 0);
     char *text;
     assert_int_equal(oracle_dump_baseline(&text, o, FX_NAME, "{11111111-2222-3333-4444-555555555555}"), 0);
-    assert_non_null(strstr(text, "hiperfcheck-baseline\t1\nprovider\tTestProvider\t{11111111-2222-3333-4444-555555555555}\n"));
+    assert_non_null(strstr(text, "hiperfcheck-baseline\t1\n"
+                                 "provider\tTestProvider\t{11111111-2222-3333-4444-555555555555}\n"));
     assert_non_null(strstr(text, "value\talpha\tWin32_A\tval\t0\ts:tab\\there\\nnew line \\\\ back\n"));
     oracle_close(o);
 
@@ -746,8 +780,9 @@ static void baseline_text_round_trips_and_marks_the_reference(void **state)
     /* The reference baseline lacks this class: ERROR, not SKIP. */
     int64_t cid = fx_case_id(o2, run, a2, "Win32_Z", OK, "hr", "h:0x0", "0", "val", "u:1", "0", NULL);
     assert_int_equal(fx_check_verdict(o2, cid, "val", 0, NULL, 0), VERDICT_ERROR);
-    assert_int_equal(oracle_dump_baseline(&again, o2, "Nobody", FX_CLSID), HP_ENOTFOUND);
     free(again);
+    assert_int_equal(oracle_dump_baseline(&again, o2, "Nobody", FX_CLSID), HP_ENOTFOUND);
+    assert_null(again);
     free(text);
     oracle_close(o2);
     free(db2);
@@ -760,7 +795,8 @@ static void baseline_text_errors_have_positions(void **state)
     struct {
         const char *text, *message;
     } t[] = {
-        {"provider\tA\t{11111111-2222-3333-4444-555555555555}\n", "b.tsv:1:1: expected `hiperfcheck-baseline<TAB>1` first"},
+        {"provider\tA\t{11111111-2222-3333-4444-555555555555}\n",
+         "b.tsv:1:1: expected `hiperfcheck-baseline<TAB>1` first"},
         {"hiperfcheck-baseline\t1\nvalue\ts\tc\tk\t0\tu:1\n", "b.tsv:2:1: a value before the provider line"},
         {"hiperfcheck-baseline\t1\nprovider\tA\t{11111111-2222-3333-4444-555555555555}\nvalue\ts\tc\tk\tx\tu:1\n",
          "b.tsv:3:13: iteration 'x' is not a number"},
@@ -829,10 +865,8 @@ static void killed_run_leaves_a_consistent_incomplete_run(void **state)
         char name[32];
         snprintf(name, sizeof name, "killed%d.db", how);
         char *path = fx_path(e->dir, name);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0)
-            killed_writer(path, how);
+        pid_t pid = spawn_self("killed", path, how ? "kill" : "exit");
+        assert_true(pid > 0);
         int status;
         assert_int_equal(waitpid(pid, &status, 0), pid);
         if (how == 0)
@@ -869,10 +903,14 @@ static void killed_run_leaves_a_consistent_incomplete_run(void **state)
 static int concurrent_writer(const char *path, int who)
 {
     struct oracle *o;
-    if (oracle_open(&o, path, 0))
+    if (oracle_open(&o, path, 0)) {
+        fprintf(stderr, "writer %d: %s\n", who, hp_error_message());
         return 10;
-    if (oracle_load_requirements(o, fx_catalog, strlen(fx_catalog), "catalog"))
+    }
+    if (oracle_load_requirements(o, fx_catalog, strlen(fx_catalog), "catalog")) {
+        fprintf(stderr, "writer %d: %s\n", who, hp_error_message());
         return 11;
+    }
     int64_t a = fx_alpha(o), run = fx_run(o, NULL);
     for (int i = 0; i < CONCURRENT_CASES; i++) {
         char klass[32];
@@ -897,10 +935,10 @@ static void run_writers(const char *path, int n)
 {
     pid_t pids[4];
     for (int i = 0; i < n; i++) {
-        pids[i] = fork();
-        assert_true(pids[i] >= 0);
-        if (pids[i] == 0)
-            _exit(concurrent_writer(path, i));
+        char who[16];
+        snprintf(who, sizeof who, "%d", i);
+        pids[i] = spawn_self("writer", path, who);
+        assert_true(pids[i] > 0);
     }
     for (int i = 0; i < n; i++) {
         int status;
@@ -932,6 +970,21 @@ static void two_processes_write_one_database_at_once(void **state)
     assert_string_equal(ic, "ok");
     free(ic);
     oracle_close(o);
+}
+
+static void four_processes_race_to_create_one_database(void **state)
+{
+    struct env *e = *state;
+    run_writers(e->db, 4);
+    assert_int_equal(sql_int(e->db, "SELECT count(*) FROM runs WHERE complete = 1"), 4);
+    assert_int_equal(sql_int(e->db, "SELECT count(*) FROM cases"), 4 * CONCURRENT_CASES);
+    assert_int_equal(sql_int(e->db, "PRAGMA user_version"), ORACLE_SCHEMA_VERSION);
+    /* Nothing is left of the losers' temporary databases. */
+    DIR *d = opendir(e->dir);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        assert_null(strstr(de->d_name, ".new-"));
+    closedir(d);
 }
 
 /* ---- The read API -------------------------------------------------------------------------- */
@@ -1010,8 +1063,25 @@ static void read_api_on_an_empty_oracle(void **state)
     oracle_close(o);
 }
 
-int main(void)
+/* The roles of a child (spawn_self()). */
+static int child_main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[0], "killed"))
+        killed_writer(argv[1], !strcmp(argv[2], "kill"));
+    if (argc == 3 && !strcmp(argv[0], "writer"))
+        return concurrent_writer(argv[1], atoi(argv[2]));
+    fprintf(stderr, "unknown child role\n");
+    return 126;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "--child"))
+        return child_main(argc - 2, argv + 2);
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (n <= 0)
+        return 1;
+    self_path[n] = 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_creates_a_wal_database_at_the_current_version, setup, teardown),
         cmocka_unit_test_setup_teardown(open_readonly_needs_an_existing_oracle, setup, teardown),
@@ -1042,6 +1112,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(shipped_reference_baseline_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(killed_run_leaves_a_consistent_incomplete_run, setup, teardown),
         cmocka_unit_test_setup_teardown(two_processes_write_one_database_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(four_processes_race_to_create_one_database, setup, teardown),
         cmocka_unit_test_setup_teardown(read_api_summary_matrix_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(read_api_on_an_empty_oracle, setup, teardown),
     };
