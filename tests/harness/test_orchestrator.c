@@ -364,30 +364,19 @@ static void nonzero_end_without_a_message_is_an_error(void **state)
     assert_string_equal(g->error_message, "the worker ended the case with status 4");
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
 
-static void a_leak_in_a_sanitized_worker_is_an_error_with_the_report(void **state)
+static void a_leak_in_a_worker_is_not_a_failure_of_the_case(void **state)
 {
     struct fixture *f = *state;
     struct got *g = run_one(f, "leak", 30);
-#ifdef SANITIZED
-    /* LeakSanitizer's report at exit, not a SIGABRT from its symbolizer
-     * under libfaketime (the orchestrator sets symbolize=0). */
-    assert_int_equal(g->outcome, CASE_ERROR);
+    /* The worker runs the provider, which is code under test: its memory
+     * leaks are not a failure of the case (the ledger judges the COM
+     * references it keeps).  A sanitized worker therefore runs with
+     * detect_leaks=0, so the case finishes as it does unsanitized. */
+    assert_int_equal(g->outcome, CASE_FINISHED);
     assert_int_equal(g->signal, 0);
     assert_true(g->has_end);
-    assert_non_null(strstr(g->error_message, "after ending the case with status 0"));
-    assert_non_null(strstr(g->output, "LeakSanitizer: detected memory leaks"));
-    assert_non_null(strstr(g->output, "4242 byte(s)"));
-#else
-    assert_int_equal(g->outcome, CASE_FINISHED);
-#endif
+    assert_null(strstr(g->output ? g->output : "", "LeakSanitizer"));
 }
 
 /* ---- Time ------------------------------------------------------------------------------- */
@@ -653,7 +642,7 @@ int main(void)
         T(skip_is_skipped_with_its_reason),
         T(worker_error_is_an_error_with_its_message),
         T(nonzero_end_without_a_message_is_an_error),
-        T(a_leak_in_a_sanitized_worker_is_an_error_with_the_report),
+        T(a_leak_in_a_worker_is_not_a_failure_of_the_case),
         T(worker_sees_only_fake_time_and_advance_moves_it),
         T(start_instant_comes_from_the_plan),
         T(parent_faketime_settings_do_not_reach_the_worker),
