@@ -142,18 +142,8 @@ void exec_slot_clear(struct exec *x, struct slotval *v)
     }
     if (v->client)
         IWbemRefresher_Release(clientrefr_refresher(v->client));
-    if (v->kind == SCN_H_INFO) {
-        if (v->info.m_lType == WBEM_REFRESH_TYPE_REMOTE) {
-            if (v->info.m_Info.m_Remote.m_pRefresher)
-                IWbemRemoteRefresher_Release(v->info.m_Info.m_Remote.m_pRefresher);
-            if (v->info.m_Info.m_Remote.m_pTemplate)
-                IWbemClassObject_Release(v->info.m_Info.m_Remote.m_pTemplate);
-        } else if (v->info.m_lType == WBEM_REFRESH_TYPE_NON_HIPERF) {
-            CoTaskMemFree(v->info.m_Info.m_NonHiPerf.m_wszNamespace);
-            if (v->info.m_Info.m_NonHiPerf.m_pTemplate)
-                IWbemClassObject_Release(v->info.m_Info.m_NonHiPerf.m_pTemplate);
-        }
-    }
+    if (v->kind == SCN_H_INFO)
+        exec_info_release(&v->info);
     if (v->remote)
         IWbemRemoteRefresher_Release(v->remote);
     hp_actor_set(prev);

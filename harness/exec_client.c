@@ -253,16 +253,8 @@ static HRESULT add_to_refresher(struct exec *x, const struct scn_step *s, struct
         out->is_enum = s->verb == SCN_V_RS_ADD_ENUM;
         out->id = out->info.m_lCancelId;
         text = NULL;
-    } else if (!null_info && info.m_lType == WBEM_REFRESH_TYPE_REMOTE) {
-        /* Nobody keeps it: release what the client was given. */
-        if (info.m_Info.m_Remote.m_pRefresher)
-            IWbemRemoteRefresher_Release(info.m_Info.m_Remote.m_pRefresher);
-        if (info.m_Info.m_Remote.m_pTemplate)
-            IWbemClassObject_Release(info.m_Info.m_Remote.m_pTemplate);
-    } else if (!null_info && info.m_lType == WBEM_REFRESH_TYPE_NON_HIPERF) {
-        CoTaskMemFree(info.m_Info.m_NonHiPerf.m_wszNamespace);
-        if (info.m_Info.m_NonHiPerf.m_pTemplate)
-            IWbemClassObject_Release(info.m_Info.m_NonHiPerf.m_pTemplate);
+    } else if (!null_info) {
+        exec_info_release(&info);   /* nobody keeps it */
     }
     free(text);
     if (svr != 1)
@@ -272,6 +264,20 @@ static HRESULT add_to_refresher(struct exec *x, const struct scn_step *s, struct
     rs->svr_version = svr;
     rs->client_version = (DWORD)s->opt.version;
     return hr;
+}
+
+void exec_info_release(_WBEM_REFRESH_INFO *info)
+{
+    if (info->m_lType == WBEM_REFRESH_TYPE_REMOTE) {
+        if (info->m_Info.m_Remote.m_pRefresher)
+            IWbemRemoteRefresher_Release(info->m_Info.m_Remote.m_pRefresher);
+        if (info->m_Info.m_Remote.m_pTemplate)
+            IWbemClassObject_Release(info->m_Info.m_Remote.m_pTemplate);
+    } else if (info->m_lType == WBEM_REFRESH_TYPE_NON_HIPERF) {
+        CoTaskMemFree(info->m_Info.m_NonHiPerf.m_wszNamespace);
+        if (info->m_Info.m_NonHiPerf.m_pTemplate)
+            IWbemClassObject_Release(info->m_Info.m_NonHiPerf.m_pTemplate);
+    }
 }
 
 static HRESULT services_step(struct exec *x, const struct scn_step *s, struct slotval *out, bool *stop)

@@ -190,6 +190,11 @@ int exec_stop_case(struct exec *x, const char *fmt, ...) __attribute__((format(p
 /* Typed value text (oracle/check.h) of a cim value; owned. */
 char *exec_value_text(const struct cim_value *v);
 
+/* Releases what a refresh info hands its client (the remote refresher, the
+ * template, the namespace string), by its type; call with the thread's
+ * actor set to the client holding it. */
+void exec_info_release(_WBEM_REFRESH_INFO *info);
+
 /* Drops what a slot holds (the host's references) and empties it.  Called
  * with x->lock NOT held (it may call the provider). */
 void exec_slot_clear(struct exec *x, struct slotval *v);

@@ -16,13 +16,13 @@
 #include "oracle.h"
 #include "util.h"
 
-extern const char hiperf_requirements_txt[];
-extern const unsigned long hiperf_requirements_txt_len;
+extern const char hiperf_requirements_txt_data[];
+extern const size_t hiperf_requirements_txt_size;
 
 const char *suite_requirements_text(size_t *len)
 {
-    *len = hiperf_requirements_txt_len;
-    return hiperf_requirements_txt;
+    *len = hiperf_requirements_txt_size;
+    return hiperf_requirements_txt_data;
 }
 
 static char *exe_dir(void)
