@@ -1,7 +1,7 @@
 /*
  * hiperf/oleauto.h - the OLE Automation subset providers call: BSTR,
- * VARIANT, SAFEARRAY, the COM task allocator and GUID text, with Windows'
- * names and semantics.  Implemented by the compat library (libhiperf_compat);
+ * VARIANT, SAFEARRAY, the COM task allocator, GUID text and COM activation
+ * (CoCreateInstance), with Windows' names and semantics.  Implemented by the compat library (libhiperf_compat);
  * a provider that calls any of these links it.
  *
  * Ownership follows Windows: a BSTR from SysAlloc* is freed with
@@ -13,6 +13,7 @@
 
 #include "hiperf/wintypes.h"
 #include "hiperf/winerror.h"
+#include "hiperf/unknwn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +60,32 @@ HIPERF_COMPAT_API void CoTaskMemFree(LPVOID pv);
 HIPERF_COMPAT_API int StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax);
 HIPERF_COMPAT_API HRESULT CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid);
 HIPERF_COMPAT_API HRESULT IIDFromString(LPCOLESTR lpsz, LPIID lpiid);
+
+/* ---- COM activation ---------------------------------------------------- */
+
+/* Where a class's server may run (values as Windows defines them). */
+typedef enum tagCLSCTX {
+    CLSCTX_INPROC_SERVER = 0x1,
+    CLSCTX_INPROC_HANDLER = 0x2,
+    CLSCTX_LOCAL_SERVER = 0x4,
+    CLSCTX_INPROC_SERVER16 = 0x8,
+    CLSCTX_REMOTE_SERVER = 0x10
+} CLSCTX;
+#define CLSCTX_INPROC (CLSCTX_INPROC_SERVER | CLSCTX_INPROC_HANDLER)
+#define CLSCTX_SERVER (CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER | CLSCTX_REMOTE_SERVER)
+#define CLSCTX_ALL (CLSCTX_INPROC_SERVER | CLSCTX_INPROC_HANDLER | CLSCTX_LOCAL_SERVER | CLSCTX_REMOTE_SERVER)
+
+/* Creates an object of a class the host serves in process and returns the
+ * interface riid of it in *ppv.  The classes are those of the process's
+ * (mock) WMI: CLSID_WbemLocator, CLSID_WbemAdministrativeLocator,
+ * CLSID_WbemAuthenticatedLocator, CLSID_WbemUnauthenticatedLocator and
+ * CLSID_WbemContext while a host runs.  S_OK; REGDB_E_CLASSNOTREG (no such
+ * class, or dwClsContext without CLSCTX_INPROC_SERVER); CLASS_E_NOAGGREGATION
+ * (pUnkOuter not NULL); E_NOINTERFACE; E_POINTER (ppv NULL); E_INVALIDARG;
+ * E_OUTOFMEMORY.  *ppv is NULL on every failure.  The host records every
+ * call (the class asked for, by whom) in its journal. */
+HIPERF_COMPAT_API HRESULT CoCreateInstance(REFCLSID rclsid, IUnknown *pUnkOuter, DWORD dwClsContext, REFIID riid,
+                                           LPVOID *ppv);
 
 #ifdef __cplusplus
 }

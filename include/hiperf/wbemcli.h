@@ -1,8 +1,9 @@
 /*
  * hiperf/wbemcli.h - the WMI client interfaces a provider and the host pass
  * between them: class objects, object access, qualifier sets, services,
- * contexts, sinks, call results, enumerators, refreshers, hi-perf enums and
- * the refresher configuration; the WBEM status codes, flags and CIM types.
+ * contexts, sinks, call results, enumerators, refreshers, hi-perf enums,
+ * the refresher configuration and the locator; the WBEM status codes, flags
+ * and CIM types.
  *
  * WBEM status codes are macros of type HRESULT rather than enum constants:
  * an enum cannot hold 0x8004xxxx as a signed int, and FAILED() must be true
@@ -30,6 +31,7 @@ typedef struct IEnumWbemClassObject IEnumWbemClassObject;
 typedef struct IWbemRefresher IWbemRefresher;
 typedef struct IWbemHiPerfEnum IWbemHiPerfEnum;
 typedef struct IWbemConfigureRefresher IWbemConfigureRefresher;
+typedef struct IWbemLocator IWbemLocator;
 
 /* ---- CIM types ------------------------------------------------------- */
 
@@ -122,6 +124,7 @@ typedef HRESULT WBEMSTATUS;
 #define WBEM_E_REFRESHER_BUSY ((HRESULT)0x80041057)
 #define WBEM_E_QUEUE_OVERFLOW ((HRESULT)0x80041061)
 #define WBEM_E_PRIVILEGE_NOT_HELD ((HRESULT)0x80041062)
+#define WBEM_E_LOCAL_CREDENTIALS ((HRESULT)0x80041064)
 #define WBEM_E_CLIENT_TOO_SLOW ((HRESULT)0x80041067)
 #define WBEM_E_TIMED_OUT ((HRESULT)0x80041069)
 #define WBEM_E_QUOTA_VIOLATION ((HRESULT)0x8004106C)
@@ -686,6 +689,25 @@ struct IWbemConfigureRefresher {
 #define IWbemConfigureRefresher_AddRefresher(This, pRefresher, lFlags, plId) ((This)->lpVtbl->AddRefresher((This), pRefresher, lFlags, plId))
 #define IWbemConfigureRefresher_Remove(This, lId, lFlags) ((This)->lpVtbl->Remove((This), lId, lFlags))
 #define IWbemConfigureRefresher_AddEnum(This, pNamespace, wszClassName, lFlags, pContext, ppEnum, plId) ((This)->lpVtbl->AddEnum((This), pNamespace, wszClassName, lFlags, pContext, ppEnum, plId))
+
+
+/* IWbemLocator: 4 slots, derives from IUnknown.  What CoCreateInstance of
+ * CLSID_WbemLocator (for clients) or CLSID_WbemAdministrativeLocator (for
+ * in-process providers) gives: ConnectServer opens a namespace. */
+HIPERF_DEFINE_GUID(IID_IWbemLocator, 0xdc12a687, 0x737f, 0x11cf, 0x88, 0x4d, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24);
+typedef struct IWbemLocatorVtbl {
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(IWbemLocator *This, REFIID riid, void **ppvObject);
+    ULONG (STDMETHODCALLTYPE *AddRef)(IWbemLocator *This);
+    ULONG (STDMETHODCALLTYPE *Release)(IWbemLocator *This);
+    HRESULT (STDMETHODCALLTYPE *ConnectServer)(IWbemLocator *This, const BSTR strNetworkResource, const BSTR strUser, const BSTR strPassword, const BSTR strLocale, LONG lSecurityFlags, const BSTR strAuthority, IWbemContext *pCtx, IWbemServices **ppNamespace);
+} IWbemLocatorVtbl;
+struct IWbemLocator {
+    const IWbemLocatorVtbl *lpVtbl;
+};
+#define IWbemLocator_QueryInterface(This, riid, ppvObject) ((This)->lpVtbl->QueryInterface((This), riid, ppvObject))
+#define IWbemLocator_AddRef(This) ((This)->lpVtbl->AddRef((This)))
+#define IWbemLocator_Release(This) ((This)->lpVtbl->Release((This)))
+#define IWbemLocator_ConnectServer(This, strNetworkResource, strUser, strPassword, strLocale, lSecurityFlags, strAuthority, pCtx, ppNamespace) ((This)->lpVtbl->ConnectServer((This), strNetworkResource, strUser, strPassword, strLocale, lSecurityFlags, strAuthority, pCtx, ppNamespace))
 
 #ifdef __cplusplus
 }
