@@ -4,6 +4,8 @@
  */
 #include "host.h"
 
+#include "locator.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@ int host_new(struct host **out, struct repo *repo, const struct host_options *op
         return hp_error_set(HP_ENOMEM, "out of memory");
     }
     hp_actor_set(HP_ACTOR_HOST);
+    host_activation_start(h);
     *out = h;
     return 0;
 }
@@ -46,6 +49,7 @@ void host_free(struct host *host)
 {
     if (!host)
         return;
+    host_activation_stop(host);
     ledger_free(&host->ledger);
     for (size_t i = 0; i < host->nclasses; i++)
         if (host->classes[i])

@@ -56,6 +56,9 @@ struct host {
     /* namespace.c */
     struct hnamespace *ns;       /* the namespace object providers and clients see */
     unsigned provider_wait_ms;   /* bound on waiting for an async provider (real ms) */
+    /* locator.c: the locator classes the provider asked CoCreateInstance for */
+    unsigned locators_admin, locators_other;
+    CLSID first_other_locator;
 };
 
 /* Creates a host over a repository (borrowed; it must outlive the host).

@@ -8,6 +8,7 @@ static const char *const names[HPM_COUNT] = {
     HP_METHOD_LIST(HP_METHOD_NAME)
 #undef HP_METHOD_NAME
     "Host::Alloc",
+    "COM::CoCreateInstance",
 };
 
 const char *hp_method_name(enum hp_method m)

@@ -174,6 +174,10 @@
     X(IWbemConfigureRefresher, AddRefresher) \
     X(IWbemConfigureRefresher, Remove) \
     X(IWbemConfigureRefresher, AddEnum) \
+    X(IWbemLocator, QueryInterface) \
+    X(IWbemLocator, AddRef) \
+    X(IWbemLocator, Release) \
+    X(IWbemLocator, ConnectServer) \
     X(IWbemProviderInitSink, QueryInterface) \
     X(IWbemProviderInitSink, AddRef) \
     X(IWbemProviderInitSink, Release) \
@@ -213,6 +217,7 @@ enum hp_method {
     HP_METHOD_LIST(HP_METHOD_ENUM)
 #undef HP_METHOD_ENUM
     HPM_HOST_ALLOC,        /* a host allocation (a fault site, not a method) */
+    HPM_CO_CREATE_INSTANCE,/* CoCreateInstance ("COM::CoCreateInstance"): a function, not a method */
     HPM_COUNT
 };
 

@@ -48,6 +48,11 @@ static void ns_describe(struct hobj *h, struct hp_buf *b)
 
 static const struct hobj_ops ns_ops = {"IWbemServices", NULL, ns_free, ns_describe};
 
+struct hobj *host_namespace_hobj(struct host *host)
+{
+    return host->ns ? &host->ns->hdr : NULL;
+}
+
 IWbemServices *host_namespace(struct host *host)
 {
     if (host->ns)

@@ -22,6 +22,9 @@ struct hnamespace;
  * AddRefs it.  NULL on ENOMEM. */
 IWbemServices *host_namespace(struct host *host);
 
+/* The namespace object's ledger header (host_namespace() made first). */
+struct hobj *host_namespace_hobj(struct host *host);
+
 /* How long the namespace waits for an asynchronous provider to call
  * SetStatus on a sink, in milliseconds of real time (default 5000). */
 void host_set_provider_wait(struct host *host, unsigned ms);
