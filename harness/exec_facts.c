@@ -24,6 +24,7 @@
 #include "clientrefr.h"
 #include "exec_private.h"
 #include "journal.h"
+#include "locator.h"
 #include "namespace.h"
 #include "refrsvc.h"
 
@@ -211,6 +212,23 @@ static int init_fact(const struct init_record *r, const char *word, struct hp_bu
     if (r->ret == WBEM_S_NO_ERROR)
         return 1;
     return FAILED(r->ret) && r->calls && r->first_status == WBEM_E_FAILED;
+}
+
+/* Every WMI locator the provider created asked for
+ * CLSID_WbemAdministrativeLocator (true when it created none): the
+ * requests come from the host's CoCreateInstance (mocks/locator.h). */
+static int admin_locator_fact(struct exec *x, struct hp_buf *why)
+{
+    struct locator_requests r;
+    host_locator_requests(x->host, &r);
+    hp_buf_printf(why, "the provider asked CoCreateInstance for %u administrative and %u other locator%s\n", r.admin,
+                  r.other, r.admin + r.other == 1 ? "" : "s");
+    if (r.other) {
+        const char *name = locator_guid_name(&r.first_other);
+        hp_buf_printf(why, "the first other: CLSID_%s; an in-process provider connects with "
+                           "CLSID_WbemAdministrativeLocator\n", name ? name : "?");
+    }
+    return r.other == 0;
 }
 
 /* ---- Registration ------------------------------------------------------------------------ */
@@ -910,6 +928,8 @@ char *exec_fact(struct exec *x, const struct scn_expr *e, struct hp_buf *why)
             hp_buf_puts(why, "DllCanUnloadNow answered S_FALSE once everything was released\n");
         return truth(x->unloaded);
     }
+    if (!strcmp(w, "admin-locator"))
+        return truth(admin_locator_fact(x, why));
     if (!strcmp(w, "distinct"))
         return truth(distinct_fact(x, &e->a.ref, why));
     if (!strcmp(w, "refresher-id"))

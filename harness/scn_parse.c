@@ -1316,6 +1316,7 @@ static const struct predicate provider_predicates[] = {
     {"threads", SCN_X_NUMBER, 0, 0, NULL, PA_CMP, NULL},
     {"com", SCN_X_FACT, 0, 0, NULL, PA_RULE, com_rules},
     {"answers", SCN_X_FACT, 0, 0, NULL, PA_IID, NULL},
+    {"admin-locator", SCN_X_FACT, 0, 0, NULL, PA_NONE, NULL},
 };
 
 #define NPRED(t) (sizeof (t) / sizeof (t)[0])
@@ -1480,7 +1481,7 @@ static int parse_provider_expr(struct parser *p, struct scn_expr *e)
             return parse_pred_tail(p, e, &provider_predicates[i]);
         }
     return SYNTAX(w, "expected a predicate of the provider (init-reported, init-values, init-agrees, init-status, "
-                     "init-setstatus-calls, unloaded, threads, com, answers), found %s", TD(w));
+                     "init-setstatus-calls, unloaded, threads, com, answers, admin-locator), found %s", TD(w));
 }
 
 /* One side of a `calls` comparison: METHOD [into provider|host]

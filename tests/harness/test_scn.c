@@ -1050,7 +1050,7 @@ static const struct {
     {"no-finding-kind.scn", HP_EINVAL,
      "no-finding-kind.scn:3:19: 'leaks' is no finding kind (over-release, use-after-release, use-after-over-release, unowned-transfer, foreign-object, com-rule) nor a rule name (like hiperfenum.outside-refresh)"},
     {"provider-predicate.scn", HP_EPARSE,
-     "provider-predicate.scn:3:17: expected a predicate of the provider (init-reported, init-values, init-agrees, init-status, init-setstatus-calls, unloaded, threads, com, answers), found 'happy'"},
+     "provider-predicate.scn:3:17: expected a predicate of the provider (init-reported, init-values, init-agrees, init-status, init-setstatus-calls, unloaded, threads, com, answers, admin-locator), found 'happy'"},
     {"method-on-refresher.scn", HP_EINVAL,
      "method-on-refresher.scn:6:1: 'r' is a refresher; it has no methods to call"},
     {"registration-rule.scn", HP_EPARSE,
