@@ -297,6 +297,23 @@ static HRESULT STDMETHODCALLTYPE init_Initialize(IWbemProviderInit *iface, LPWST
             VariantClear(&opt);
     }
 #endif
+#if defined(HIPERF_DEFECT_INIT_PLAIN_LOCATOR)
+    /* DEFECT init_plain_locator (INIT-ADMIN-LOCATOR): connects to WMI on
+     * its own with the clients' locator class, CLSID_WbemLocator, where an
+     * in-process provider must use CLSID_WbemAdministrativeLocator. */
+    {
+        IWbemLocator *loc = NULL;
+        if (SUCCEEDED(CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER, &IID_IWbemLocator,
+                                       (void **)&loc))) {
+            BSTR path = SysAllocString(namespace_name);
+            IWbemServices *own = NULL;
+            if (path && SUCCEEDED(IWbemLocator_ConnectServer(loc, path, NULL, NULL, NULL, 0, NULL, NULL, &own)))
+                IWbemServices_Release(own);
+            SysFreeString(path);
+            IWbemLocator_Release(loc);
+        }
+    }
+#endif
     if (ns) {
 #if defined(HIPERF_DEFECT_NS_NO_ADDREF)
         /* DEFECT ns_no_addref (HP-NAMESPACE-ADDREF): keeps the namespace

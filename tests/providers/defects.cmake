@@ -48,6 +48,7 @@ set(HIPERF_DEFECTS
   # Initialize, and the legal NULLs it is given
   "init_no_setstatus|INIT-SETSTATUS|initialize|FAIL"
   "init_ctx_null|INIT-NULL-PARAMS|initialize|CRASH"
+  "init_plain_locator|INIT-ADMIN-LOCATOR|init-protocol|FAIL"
   # flags
   "refresh_flags_strict|HP-REFRESH-FLAGS|refresher-basics|FAIL"
   # time: values that do not follow the clock (the second only against a baseline)

@@ -178,27 +178,53 @@ static ULONG STDMETHODCALLTYPE init_Release(IWbemProviderInit *iface)
     return provider_release(from_init(iface));
 }
 
-/* Keeps the first namespace it is given (with a reference of its own) and
- * says WBEM_S_INITIALIZED.  The sink is used only during the call. */
+/* Connects to WMI on its own, as an in-process provider may, through the
+ * administrative locator it must use for that (INIT-ADMIN-LOCATOR).
+ * Returns the namespace with a reference of ours, or NULL. */
+static IWbemServices *connect_own(LPWSTR namespace_name)
+{
+    IWbemLocator *loc = NULL;
+    IWbemServices *own = NULL;
+    if (!namespace_name || FAILED(CoCreateInstance(&CLSID_WbemAdministrativeLocator, NULL, CLSCTX_INPROC_SERVER,
+                                                   &IID_IWbemLocator, (void **)&loc)))
+        return NULL;
+    BSTR path = SysAllocString(namespace_name);
+    if (!path || FAILED(IWbemLocator_ConnectServer(loc, path, NULL, NULL, NULL, 0, NULL, NULL, &own)))
+        own = NULL;
+    SysFreeString(path);
+    IWbemLocator_Release(loc);
+    return own;
+}
+
+/* Keeps the first namespace it gets (with a reference of its own): its own
+ * connection to the namespace it is initialized for when it can make one,
+ * else the one it is given; says WBEM_S_INITIALIZED.  The sink is used
+ * only during the call. */
 static HRESULT STDMETHODCALLTYPE init_Initialize(IWbemProviderInit *iface, LPWSTR user, LONG flags,
                                                  LPWSTR namespace_name, LPWSTR locale, IWbemServices *ns,
                                                  IWbemContext *ctx, IWbemProviderInitSink *sink)
 {
     struct alt_provider *p = from_init(iface);
 
-    (void)user, (void)namespace_name, (void)locale, (void)ctx;
+    (void)user, (void)locale, (void)ctx;
     if (!sink)
         return WBEM_E_INVALID_PARAMETER;
     if (flags != 0) {
         IWbemProviderInitSink_SetStatus(sink, WBEM_E_FAILED, 0);
         return WBEM_E_INVALID_PARAMETER;
     }
+    IWbemServices *own = connect_own(namespace_name);
     pthread_mutex_lock(&p->lock);
-    if (ns && !p->ns) {
+    if (!p->ns && own) {
+        p->ns = own;
+        own = NULL;
+    } else if (!p->ns && ns) {
         p->ns = ns;
         IWbemServices_AddRef(ns);
     }
     pthread_mutex_unlock(&p->lock);
+    if (own)
+        IWbemServices_Release(own);
     IWbemProviderInitSink_SetStatus(sink, WBEM_S_INITIALIZED, 0);
     return WBEM_S_NO_ERROR;
 }
