@@ -35,9 +35,7 @@ void exec_observe(struct exec *x, unsigned check_id, unsigned step_no, const cha
     pthread_mutex_lock(&x->lock);
     unsigned iteration = ++x->iterations[check_id];
     pthread_mutex_unlock(&x->lock);
-    char id[16];
-    snprintf(id, sizeof id, "%u", check_id);
-    proto_obs(x->w, id, iteration, step_no, observed, excerpt);
+    proto_obs(x->w, x->scn->check_keys[check_id], iteration, step_no, observed, excerpt);
 }
 
 char *exec_excerpt(struct exec *x, uint64_t from, size_t max)

@@ -26,6 +26,14 @@
  * step whose call returns an HRESULT (for `thread`/`on`, their nested step),
  * numbered 1.. in file order; the step or statement carries its check_id so
  * that the executor reports observations under the same id.
+ *
+ * What the oracle stores a check under (its baseline values, its todos) is
+ * not that number but the check's *key*: its canonical text ("expect
+ * o1.Frequency_PerfTime value", "r1 = CreateRefresher => S_OK"), with
+ * " #2", " #3" ... for the second and later checks of the same text in the
+ * file.  A key changes only when its own line does (or an identical line is
+ * added above it), so editing a scenario keeps the baselines of its other
+ * checks.
  */
 #ifndef HIPERF_HARNESS_SCN_H
 #define HIPERF_HARNESS_SCN_H
@@ -409,6 +417,7 @@ struct scn_file {
     const struct scn_slot *slots;
     size_t nslots;
     size_t nchecks;                  /* checks are numbered 1..nchecks in file order */
+    const char *const *check_keys;   /* [1..nchecks]: each check's stable id ([0] NULL), see below */
     void *arena_;                    /* private */
 };
 
@@ -438,6 +447,7 @@ int scn_check_requirements(const struct scn_file *f, bool (*known)(const char *i
 
 struct scn_check {
     unsigned id;                 /* 1-based, in file order; stable while the file is */
+    const char *key;             /* the stable id the oracle knows it by (borrowed from the file) */
     unsigned line, col;
     enum check_kind kind;
     char *expected;              /* per oracle/check.h */

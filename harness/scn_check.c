@@ -63,12 +63,78 @@ static int number_block(struct scn_file *f, const struct scn_block *b, unsigned 
     return 0;
 }
 
+/* The canonical text of every check, in numbering order, into texts[1..]. */
+static int describe_block(const struct scn_block *b, char **texts, size_t *n)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const struct scn_stmt *s = &b->v[i];
+        char *t;
+        if (s->kind == SCN_STMT_REPEAT) {
+            int rc = describe_block(&s->body, texts, n);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (s->kind == SCN_STMT_EXPECT)
+            t = scn_check_desc_expr(&s->expr);
+        else if (checked_step(&s->step))
+            t = scn_check_desc_step(&s->step);
+        else
+            continue;
+        if (!t)
+            return HP_ENOMEM;
+        texts[++*n] = t;
+    }
+    return 0;
+}
+
+/* Each check's key (scn.h): its text, control characters as spaces (keys
+ * go into tab-separated baselines), " #k" for the k-th of equal texts. */
+static int make_keys(struct scn_file *f)
+{
+    size_t n = 0;
+    char **texts = scn_malloc((f->nchecks + 1) * sizeof *texts);
+    const char **keys = scn_arena_alloc(f->arena_, (f->nchecks + 1) * sizeof *keys);
+    if (!texts || !keys) {
+        free(texts);
+        return hp_error_set(HP_ENOMEM, "out of memory");
+    }
+    int rc = describe_block(&f->body, texts, &n);
+    for (size_t i = 1; !rc && i <= n; i++) {
+        for (char *c = texts[i]; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = ' ';
+        unsigned k = 1;
+        for (size_t j = 1; j < i; j++)
+            k += strcmp(texts[j], texts[i]) == 0;
+        char suffix[16] = "";
+        if (k > 1)
+            snprintf(suffix, sizeof suffix, " #%u", k);
+        size_t tl = strlen(texts[i]), sl = strlen(suffix);
+        char *key = scn_arena_alloc(f->arena_, tl + sl + 1);
+        if (!key) {
+            rc = HP_ENOMEM;
+            break;
+        }
+        memcpy(key, texts[i], tl);
+        memcpy(key + tl, suffix, sl + 1);
+        keys[i] = key;
+    }
+    for (size_t i = 1; i <= n; i++)
+        free(texts[i]);
+    free(texts);
+    if (rc)
+        return hp_error_set(HP_ENOMEM, "out of memory");
+    f->check_keys = keys;
+    return 0;
+}
+
 int scn_number_checks(struct scn_file *f)
 {
     unsigned next = 1;
     int rc = number_block(f, &f->body, &next);
     f->nchecks = next - 1;
-    return rc;
+    return rc ? rc : make_keys(f);
 }
 
 /* ---- Listing ------------------------------------------------------------------ */
@@ -84,6 +150,7 @@ static int fill(struct lister *L, unsigned id, unsigned line, unsigned col, enum
 {
     struct scn_check *c = &L->v[L->n++];
     c->id = id;
+    c->key = L->f->check_keys[id];
     c->line = line;
     c->col = col;
     c->kind = kind;

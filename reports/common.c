@@ -400,3 +400,9 @@ int report_write_dir(const char *dir, struct oracle *o, int64_t run_id, unsigned
     }
     return rc;
 }
+
+bool report_desc_redundant(const char *check_id, const char *description)
+{
+    size_t n = strlen(description);
+    return n == 0 || strncmp(check_id, description, n) == 0;
+}

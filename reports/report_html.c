@@ -208,8 +208,11 @@ static void put_checks(FILE *f, const struct oracle_check_result *r, size_t nr, 
         const struct oracle_check_result *x = &r[g[k].shown];
         fprintf(f, "<tr><td class=\"num\">%u:%u</td><td><code>", x->line, x->col);
         esc_xml(f, x->check_id, false);
-        fputs("</code> ", f);
-        esc_xml(f, x->description, false);
+        fputs("</code>", f);
+        if (!report_desc_redundant(x->check_id, x->description)) {
+            fputc(' ', f);
+            esc_xml(f, x->description, false);
+        }
         if (g[k].n > 1)
             fprintf(f, " <span class=\"muted\">(%zu iterations)</span>", g[k].n);
         fputs("</td><td>", f);

@@ -147,7 +147,7 @@ static void put_check(FILE *f, const struct oracle_case_info *c, const struct or
     esc_xml(f, x->check_id, true);
     if (x->line)
         fprintf(f, " (line %u)", x->line);
-    if (*x->description) {
+    if (!report_desc_redundant(x->check_id, x->description)) {
         fputs(": ", f);
         esc_xml(f, x->description, true);
     }

@@ -43,6 +43,9 @@ int report_group_checks(struct report_check_group **out, size_t *n, const struct
 int report_rank(int display);
 /* A verdict that counts against the run (FAIL, ERROR, TIMEOUT, CRASH). */
 bool report_is_failing(int display);
+/* Whether a check's description adds nothing to its id: the id is the
+ * check's text (harness/scn.h: its key), so it usually starts with it. */
+bool report_desc_redundant(const char *check_id, const char *description);
 
 /* ---- Escaping: every writer passes every stored string through one of
  * these; invalid UTF-8 becomes U+FFFD, and control characters that the

@@ -253,6 +253,46 @@ static void doc_example_builds_the_tree(void **state)
     scn_free(f);
 }
 
+/* A check's key depends on its own text and on the equal texts above it,
+ * not on its position: inserting, removing or moving other checks keeps
+ * it; editing its line or adding an equal line above changes it. */
+static void check_keys_survive_edits_elsewhere(void **state)
+{
+    (void)state;
+    static const char before[] = "scenario k\ncovers HP-REFRESH-OBJECTS\n"
+                                 "load\nr = CreateRefresher => S_OK\nRefresh r\nRefresh r\n"
+                                 "expect ledger clean\n";
+    static const char after[] = "scenario k\ncovers HP-REFRESH-OBJECTS\n"
+                                "load\ni = QueryInstances Foo => any\nexpect ledger no-leak\n"
+                                "r = CreateRefresher => S_OK\nrepeat 2\n  Refresh r\nend\nRefresh r\n"
+                                "Refresh   r   [HP-REFRESH-OBJECTS]\nexpect ledger clean\n";
+    struct scn_file *f1, *f2;
+    assert_int_equal(parse_text("k.scn", before, &f1), 0);
+    assert_int_equal(parse_text("k.scn", after, &f2), 0);
+    assert_int_equal(f1->nchecks, 5);
+    assert_int_equal(f2->nchecks, 8);
+    const char *const *k1 = f1->check_keys, *const *k2 = f2->check_keys;
+    assert_null(k1[0]);
+    assert_string_equal(k1[1], "load => success");
+    assert_string_equal(k1[2], "r = CreateRefresher => S_OK");
+    assert_string_equal(k1[3], "Refresh r => success");
+    assert_string_equal(k1[4], "Refresh r => success #2");
+    assert_string_equal(k1[5], "expect ledger clean");
+    /* Same keys for the same lines although their numbers moved. */
+    assert_string_equal(k2[1], k1[1]);
+    assert_string_equal(k2[2], "i = QueryInstances Foo => any");
+    assert_string_equal(k2[3], "expect ledger no-leak");
+    assert_string_equal(k2[4], k1[2]);
+    /* The step inside repeat is one check; the spacing and the tags of the
+     * third Refresh do not make it another text. */
+    assert_string_equal(k2[5], k1[3]);
+    assert_string_equal(k2[6], k1[4]);
+    assert_string_equal(k2[7], "Refresh r => success #3");
+    assert_string_equal(k2[8], k1[5]);
+    scn_free(f1);
+    scn_free(f2);
+}
+
 static void needs_keys_and_provider_refs_parse(void **state)
 {
     (void)state;
@@ -736,6 +776,12 @@ static void doc_example_lists_its_checks(void **state)
         assert_int_equal(c[i].kind, want[i].kind);
         assert_string_equal(c[i].expected, want[i].expected);
         assert_string_equal(c[i].desc, want[i].desc);
+        /* The key is the text, numbered from the second of equal texts on. */
+        if (i == 7)
+            assert_string_equal(c[i].key, "Refresh r1 => success #2");
+        else
+            assert_string_equal(c[i].key, want[i].desc);
+        assert_ptr_equal(c[i].key, f->check_keys[c[i].id]);
         if (i == 8) {
             assert_int_equal(c[i].nreqs, 1);
             assert_string_equal(c[i].reqs[0], "HP-REFRESH-SCOPE");
@@ -1423,6 +1469,7 @@ int main(void)
         cmocka_unit_test(every_expect_form_parses),
         cmocka_unit_test(bom_crlf_and_tabs_are_accepted),
         cmocka_unit_test(doc_example_lists_its_checks),
+        cmocka_unit_test(check_keys_survive_edits_elsewhere),
         cmocka_unit_test(expect_forms_map_to_check_kinds),
         cmocka_unit_test(nested_and_repeated_steps_are_one_check_each),
         cmocka_unit_test(requirement_ids_are_checked_against_the_catalog),
