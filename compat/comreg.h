@@ -38,7 +38,8 @@ HIPERF_EXPORT int hiperf_com_register(REFCLSID clsid, hiperf_com_creator creator
  * owner). */
 HIPERF_EXPORT void hiperf_com_observe(hiperf_com_observer observer, void *owner);
 /* Removes every class and the observer of owner, after waiting for the
- * calls in flight to return. */
+ * calls in flight (anyone's: keep creators short) to return.  Never call it
+ * from a creator or an observer. */
 HIPERF_EXPORT void hiperf_com_withdraw(void *owner);
 
 #ifdef __cplusplus

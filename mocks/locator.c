@@ -90,12 +90,13 @@ static HRESULT STDMETHODCALLTYPE locator_QueryInterface(IWbemLocator *iface, REF
     struct hlocator *l = impl_from_IWbemLocator(iface);
     const enum hp_method m = HPM_IWbemLocator_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead locator's too */
     HRESULT hr = host_enter(l->host, &l->hdr, m);
     if (hr != S_OK)
         return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemLocator))
@@ -134,10 +135,11 @@ static bool ns_equal(const char *a, const char *b)
     return *a == *b;
 }
 
-/* "MS_" and one or more hex digits. */
+/* "MS_" and one or more hex digits; NULL or empty (COM reads an empty
+ * BSTR as NULL): the current locale. */
 static bool locale_ok(const WCHAR *s)
 {
-    if (!s)
+    if (!s || !*s)
         return true;
     if (s[0] != u'M' || s[1] != u'S' || s[2] != u'_' || !s[3])
         return false;
@@ -198,12 +200,13 @@ static HRESULT STDMETHODCALLTYPE locator_ConnectServer(IWbemLocator *iface, cons
     const enum hp_method m = HPM_IWbemLocator_ConnectServer;
     int64_t jpath = journal_intern16(&host->journal, strNetworkResource);
     int64_t jctx = pCtx ? 1 : 0;
+    if (ppNamespace)
+        *ppNamespace = NULL;        /* on every failure, an injected one or a dead locator's too */
     HRESULT hr = host_enter(host, &l->hdr, m);
     if (hr != S_OK)
         return host_leave(host, &l->hdr, m, jpath, lSecurityFlags, jctx, 1, hr);
     if (!ppNamespace)
         return host_leave(host, &l->hdr, m, jpath, lSecurityFlags, jctx, 1, WBEM_E_INVALID_PARAMETER);
-    *ppNamespace = NULL;
     if (!strNetworkResource || (lSecurityFlags & ~(LONG)WBEM_FLAG_CONNECT_USE_MAX_WAIT) ||
         (strUser && !*strUser) || !locale_ok(strLocale) || !authority_ok(strAuthority))
         return host_leave(host, &l->hdr, m, jpath, lSecurityFlags, jctx, 1, WBEM_E_INVALID_PARAMETER);

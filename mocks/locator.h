@@ -18,7 +18,7 @@
  * host's namespace path compared ignoring case.  Results: WBEM_S_NO_ERROR
  * (*ppNamespace carries a reference of the caller's); WBEM_E_INVALID_PARAMETER
  * (ppNamespace or strNetworkResource NULL, lSecurityFlags other than 0 or
- * WBEM_FLAG_CONNECT_USE_MAX_WAIT, an empty strUser, a locale not "MS_<hex>",
+ * WBEM_FLAG_CONNECT_USE_MAX_WAIT, an empty strUser, a locale neither empty nor "MS_<hex>",
  * an authority not "kerberos:" or "ntlmdomain:"); WBEM_E_LOCAL_CREDENTIALS (a
  * user or a password for the local machine); WBEM_E_TRANSPORT_FAILURE
  * (another machine: not simulated); WBEM_E_INVALID_NAMESPACE (another

@@ -17,6 +17,7 @@ int run_variant_tests(void);
 int run_safearray_tests(void);
 int run_guid_tests(void);
 int run_thread_tests(void);
+int run_cocreate_tests(void);
 
 /* A COM object that only counts.  It is never freed by its last Release (it
  * lives in the test's frame), so a count that goes wrong shows up as a
