@@ -66,7 +66,8 @@ static const char bless_usage[] =
     "Runs the suite like `run` and records what this build of the provider shows\n"
     "(counter values, instance sets, call sequences) as its baseline in the oracle,\n"
     "keyed by its registered provider name and CLSID, so later builds are compared\n"
-    "with it.  Refuses to bless a run that did not pass.\n"
+    "with it.  Value checks are recorded, not compared with the previous baseline;\n"
+    "refuses to bless a run in which any other check did not pass.\n"
     "\n"
     "  --baseline-out FILE  also write the baseline as reviewable text (the format of\n"
     "                       oracle/reference-baseline.tsv, docs/oracle.md)\n";
@@ -433,12 +434,11 @@ static int run_suite(struct run_opts *o, const char *cmd)
     }
     /* The reference provider's shipped baseline: the values its value
      * checks are judged against (idempotent; a file without a provider line
-     * names no reference).  Not for bless, which records values: blessing
-     * the reference into a fresh oracle then works even when checks were
-     * added or reworded since the file was written. */
+     * names no reference).  bless records values without comparing them
+     * (record_values below), so stale lines here never stop it. */
     size_t blen;
     const char *btext = oracle_reference_baseline_text(&blen);
-    if (!o->bless && btext && blen && strstr(btext, "\nprovider\t") &&
+    if (btext && blen && strstr(btext, "\nprovider\t") &&
         (rc = oracle_load_baseline_text(oracle, btext, blen, "reference-baseline.tsv", true))) {
         fprintf(stderr, "hiperfcheck %s: %s\n", cmd, hp_error_message());
         goto out;
@@ -470,7 +470,7 @@ static int run_suite(struct run_opts *o, const char *cmd)
     struct oracle_run_def rd = {.provider_path = provider, .provider_sha256 = sha,
                                 .provider_name = id ? id->name : "", .provider_clsid = clsid, .mof_path = mof,
                                 .harness_version = HIPERF_VERSION, .options = opts_text, .hostname = host,
-                                .started_ms = now_ms()};
+                                .started_ms = now_ms(), .record_values = o->bless};
     struct run_ctx ctx = {.oracle = oracle, .suite = &suite, .scenario_ids = scenario_ids, .plan = plan.v};
     if ((rc = oracle_begin_run(&ctx.run_id, oracle, &rd))) {
         fprintf(stderr, "hiperfcheck %s: %s\n", cmd, hp_error_message());

@@ -161,6 +161,9 @@ struct oracle_run_def {
     const char *options;               /* the command line options, as text; may be NULL */
     const char *hostname;              /* for the reports; may be NULL */
     int64_t started_ms;                /* wall time, ms since the epoch, from the caller */
+    bool record_values;                /* bless: value checks are recorded, not compared (judged as
+                                          if the identity had no baseline), so a deliberate change
+                                          of values can be blessed; the run says baseline "none" */
 };
 
 /* Starts a run (complete = 0; d borrowed) and returns its id.  The

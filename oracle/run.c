@@ -189,7 +189,8 @@ int oracle_begin_run(int64_t *run_id, struct oracle *o, const struct oracle_run_
     sqlite3_bind_text(st, 9, d->hostname ? d->hostname : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, d->started_ms);
     sqlite3_bind_int(st, 11, reference);
-    sqlite3_bind_text(st, 12, set == 0 ? "none" : reference ? "reference" : "blessed", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, set == 0 || d->record_values ? "none" : reference ? "reference" : "blessed", -1,
+                      SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
         rc = oracle_db_error(o, "store a run");
         goto out;
@@ -203,7 +204,11 @@ out:
         *run_id = 0;
         return rc;
     }
-    return oracle_run_ctx_load(o, *run_id);
+    if ((rc = oracle_run_ctx_load(o, *run_id)) != 0)
+        return rc;
+    if (d->record_values)
+        o->run.baseline_set = 0;   /* this run's cases are judged without the identity's baseline */
+    return 0;
 }
 
 int oracle_finish_run(struct oracle *o, int64_t run_id, int64_t ended_ms)

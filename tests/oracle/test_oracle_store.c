@@ -736,6 +736,38 @@ static void baseline_round_trip_bless_change_restore(void **state)
     oracle_close(o);
 }
 
+/* A bless run records values without comparing them: a deliberate change
+ * of a value passes (its value check SKIPs, the run says baseline "none")
+ * and can be blessed; the next ordinary run compares with the new value. */
+static void a_recording_run_can_bless_changed_values(void **state)
+{
+    struct env *e = *state;
+    struct oracle *o = fx_open(e->db);
+    int64_t a = fx_alpha(o);
+    int d;
+    int64_t r1 = value_run(o, a, "u:10", &d, "/build/1/p.so");
+    assert_int_equal(oracle_bless_run(NULL, o, r1, 1000), 0);
+    struct oracle_run_def rec = {.provider_path = "/build/2/p.so", .provider_sha256 = "2", .provider_name = FX_NAME,
+                                 .provider_clsid = FX_CLSID, .harness_version = "t", .started_ms = 2,
+                                 .record_values = true};
+    int64_t r2;
+    assert_int_equal(oracle_begin_run(&r2, o, &rec), 0);
+    d = fx_case(o, r2, a, "Win32_A", OK, "hr", "h:0x0", "0", "val", "u:11", "0", "val", "set:x|y", "1", NULL);
+    assert_int_equal(d, VERDICT_PASS);
+    assert_int_equal(oracle_finish_run(o, r2, 3), 0);
+    struct oracle_run_info ri;
+    assert_int_equal(oracle_get_run(&ri, o, r2), 0);
+    assert_string_equal(ri.baseline, "none");
+    oracle_run_info_free(&ri);
+    assert_int_equal(oracle_bless_run(NULL, o, r2, 1001), 0);
+    /* Ordinary runs now compare with the new value. */
+    value_run(o, a, "u:11", &d, "/build/3/p.so");
+    assert_int_equal(d, VERDICT_PASS);
+    value_run(o, a, "u:10", &d, "/build/4/p.so");
+    assert_int_equal(d, VERDICT_FAIL);
+    oracle_close(o);
+}
+
 static void bless_needs_a_complete_run(void **state)
 {
     struct env *e = *state;
@@ -1106,6 +1138,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(todo_for_a_whole_case_covers_crashes_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(todo_added_later_applies_when_judging_again, setup, teardown),
         cmocka_unit_test_setup_teardown(baseline_round_trip_bless_change_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_recording_run_can_bless_changed_values, setup, teardown),
         cmocka_unit_test_setup_teardown(bless_needs_a_complete_run, setup, teardown),
         cmocka_unit_test_setup_teardown(baseline_text_round_trips_and_marks_the_reference, setup, teardown),
         cmocka_unit_test_setup_teardown(baseline_text_errors_have_positions, setup, teardown),
