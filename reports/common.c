@@ -406,3 +406,27 @@ bool report_desc_redundant(const char *check_id, const char *description)
     size_t n = strlen(description);
     return n == 0 || strncmp(check_id, description, n) == 0;
 }
+
+void put_id_array(FILE *f, const char *ids)
+{
+    fputc('[', f);
+    bool first = true;
+    for (const char *p = ids ? ids : ""; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if (e == p)
+            break;
+        char buf[256];   /* requirement IDs are short; a longer word is cut */
+        size_t n = (size_t)(e - p) < sizeof buf - 1 ? (size_t)(e - p) : sizeof buf - 1;
+        memcpy(buf, p, n);
+        buf[n] = 0;
+        fputs(first ? "" : ", ", f);
+        esc_json(f, buf);
+        first = false;
+        p = e;
+    }
+    fputc(']', f);
+}

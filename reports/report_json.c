@@ -31,30 +31,6 @@ static void put_time(FILE *f, int64_t ms)
     esc_json(f, oracle_format_time(buf, ms));
 }
 
-/* A space-separated ID list as a JSON array. */
-static void put_ids(FILE *f, const char *ids)
-{
-    fputc('[', f);
-    bool first = true;
-    for (const char *p = ids ? ids : ""; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        if (e == p)
-            break;
-        char buf[256];
-        size_t n = (size_t)(e - p) < sizeof buf - 1 ? (size_t)(e - p) : sizeof buf - 1;
-        memcpy(buf, p, n);
-        buf[n] = 0;
-        fputs(first ? "" : ", ", f);
-        esc_json(f, buf);
-        first = false;
-        p = e;
-    }
-    fputc(']', f);
-}
 
 static const char *todo_word(int todo)
 {
@@ -162,7 +138,7 @@ static int put_case(FILE *f, struct oracle *o, const struct oracle_case_info *c)
             oracle_verdict_name(c->display), todo_word(c->todo));
     esc_json(f, c->message);
     fputs(",\n      \"requirements\": ", f);
-    put_ids(f, c->requirements);
+    put_id_array(f, c->requirements);
     fputs(",\n      \"started\": ", f);
     put_time(f, c->started_ms);
     fprintf(f, ",\n      \"duration_ms\": %lld,\n      \"worker\": {\"status\": \"%s\", \"value\": %d},\n"
@@ -198,7 +174,7 @@ static int put_case(FILE *f, struct oracle *o, const struct oracle_case_info *c)
         fputs(", \"description\": ", f);
         esc_json(f, x->description);
         fputs(", \"requirements\": ", f);
-        put_ids(f, x->requirements);
+        put_id_array(f, x->requirements);
         fprintf(f, ", \"iteration\": %u, \"observed\": ", x->iteration);
         esc_json(f, x->observed);
         fprintf(f, ", \"step\": %u, \"excerpt\": ", x->step_no);

@@ -53,7 +53,10 @@ bool report_desc_redundant(const char *check_id, const char *description);
 void esc_xml(FILE *f, const char *s, bool attribute);   /* XML and HTML */
 void esc_json(FILE *f, const char *s);                  /* with the quotes; also YAML double-quoted */
 void esc_md(FILE *f, const char *s, size_t max);        /* inline Markdown, one line, max bytes (0: all) */
-void esc_tap(FILE *f, const char *s, size_t max);       /* a TAP description or directive: # and \ escaped */
+void esc_tap(FILE *f, const char *s, size_t max);
+/* A space-separated ID list ("A B") as a JSON array (["A", "B"]), which is
+ * also a YAML flow sequence. */
+void put_id_array(FILE *f, const char *ids);       /* a TAP description or directive: # and \ escaped */
 
 /* "1.234" seconds from milliseconds. */
 void put_seconds(FILE *f, int64_t ms);

@@ -25,26 +25,9 @@ static void yaml_key(FILE *f, int indent, const char *key, const char *value)
 
 static void yaml_ids(FILE *f, int indent, const char *key, const char *ids)
 {
-    fprintf(f, "%*s%s: [", indent, "", key);
-    bool first = true;
-    for (const char *p = ids ? ids : ""; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        if (e == p)
-            break;
-        char buf[256];
-        size_t n = (size_t)(e - p) < sizeof buf - 1 ? (size_t)(e - p) : sizeof buf - 1;
-        memcpy(buf, p, n);
-        buf[n] = 0;
-        fputs(first ? "" : ", ", f);
-        esc_json(f, buf);
-        first = false;
-        p = e;
-    }
-    fputs("]\n", f);
+    fprintf(f, "%*s%s: ", indent, "", key);
+    put_id_array(f, ids);
+    fputc('\n', f);
 }
 
 static int put_diagnostics(FILE *f, struct oracle *o, const struct oracle_case_info *c)
