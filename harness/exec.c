@@ -309,3 +309,22 @@ out:
     pthread_mutex_destroy(&x.lock);
     return status;
 }
+
+void exec_step_done(struct exec *x, const struct scn_step *s, unsigned no, uint64_t from, HRESULT hr,
+                    struct slotval *bound)
+{
+    if (bound) {
+        pthread_mutex_lock(&x->lock);
+        struct slotval old = x->slots[s->bind_slot];
+        x->slots[s->bind_slot] = *bound;
+        pthread_mutex_unlock(&x->lock);
+        if (old.kind)
+            exec_slot_clear(x, &old);
+    }
+    if (s->has_hresult) {
+        char hb[24];
+        char *ex = exec_excerpt(x, from, 16);
+        exec_observe(x, s->check_id, no, exec_hr_text(hr, hb, sizeof hb), ex);
+        free(ex);
+    }
+}

@@ -505,20 +505,8 @@ int exec_client_step(struct exec *x, const struct scn_step *s, unsigned no, uint
     hp_actor_set(prev);
     if (!stop && exec_declined(x, s, hr))
         stop = true;
-    if (out && !stop) {
-        pthread_mutex_lock(&x->lock);
-        struct slotval old = x->slots[s->bind_slot];
-        x->slots[s->bind_slot] = nv;
-        pthread_mutex_unlock(&x->lock);
-        if (old.kind)
-            exec_slot_clear(x, &old);
-    }
-    if (s->has_hresult && !stop) {
-        char hb[24];
-        char *ex = exec_excerpt(x, from, 16);
-        exec_observe(x, s->check_id, no, exec_hr_text(hr, hb, sizeof hb), ex);
-        free(ex);
-    }
+    if (!stop)
+        exec_step_done(x, s, no, from, hr, out);
     return stop ? HP_EINVAL : 0;
 }
 

@@ -150,6 +150,11 @@ const char *exec_hr_text(HRESULT hr, char *buf, size_t size);
 /* The journal records [from, now) as text, at most `max` lines (first and
  * last ones kept); owned, NULL if none. */
 char *exec_excerpt(struct exec *x, uint64_t from, size_t max);
+/* The end of a step that ran to the end (not stopped): binds its handle to
+ * *bound (taken; NULL when it binds nothing), clearing what the slot held,
+ * and reports its HRESULT check with the journal since `from`. */
+void exec_step_done(struct exec *x, const struct scn_step *s, unsigned no, uint64_t from, HRESULT hr,
+                    struct slotval *bound);
 
 /* Runs one provider- or client-level step (not repeat/expect).  Returns 0,
  * or a negative HP_E* code when the case must stop (the reason was sent). */

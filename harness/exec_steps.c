@@ -970,20 +970,8 @@ int exec_step(struct exec *x, const struct scn_step *s)
         stop = true;
     if (!stop && exec_declined(x, s, hr))
         stop = true;
-    if (out && !stop) {
-        pthread_mutex_lock(&x->lock);
-        struct slotval old = x->slots[s->bind_slot];
-        x->slots[s->bind_slot] = nv;
-        pthread_mutex_unlock(&x->lock);
-        if (old.kind)
-            exec_slot_clear(x, &old);
-    }
-    if (s->has_hresult && !stop) {
-        char hb[24];
-        char *ex = exec_excerpt(x, from, 16);
-        exec_observe(x, s->check_id, no, exec_hr_text(hr, hb, sizeof hb), ex);
-        free(ex);
-    }
+    if (!stop)
+        exec_step_done(x, s, no, from, hr, out);
     /* Every later step needs the provider: without it they would only try
      * (and wait for) the same failing load again. */
     if (!stop && s->verb == SCN_V_LOAD && FAILED(hr) && !g_side_thread) {
