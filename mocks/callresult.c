@@ -42,12 +42,13 @@ static HRESULT STDMETHODCALLTYPE callresult_QueryInterface(IWbemCallResult *ifac
     struct callresult *r = impl_from_IWbemCallResult(iface);
     const enum hp_method m = HPM_IWbemCallResult_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
         return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemCallResult))
@@ -72,12 +73,13 @@ static ULONG STDMETHODCALLTYPE callresult_Release(IWbemCallResult *iface)
 static HRESULT hand_out(struct callresult *r, enum hp_method m, LONG lTimeout, void **pp, void *p,
                         struct hobj *h)
 {
+    if (pp)
+        *pp = NULL;                 /* on every failure, an injected one or a dead object's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, hr);
     if (!pp)
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *pp = NULL;
     if (FAILED(r->status))
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, r->status);
     if (p && h) {
@@ -108,12 +110,13 @@ static HRESULT STDMETHODCALLTYPE callresult_GetResultString(IWbemCallResult *ifa
 {
     struct callresult *r = impl_from_IWbemCallResult(iface);
     const enum hp_method m = HPM_IWbemCallResult_GetResultString;
+    if (pstrResultString)
+        *pstrResultString = NULL;   /* on every failure, an injected one or a dead object's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, hr);
     if (!pstrResultString)
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *pstrResultString = NULL;
     if (FAILED(r->status))
         return host_leave(r->host, &r->hdr, m, lTimeout, 0, 0, 0, r->status);
     if (r->string && !(*pstrResultString = SysAllocString(r->string)))

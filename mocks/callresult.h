@@ -6,7 +6,9 @@
  * never returned).
  *
  * Rules kept (learn.microsoft.com IWbemCallResult pages, MS-WMI 3.1.4.5):
- *  - a NULL out-pointer gives WBEM_E_INVALID_PARAMETER;
+ *  - a NULL out-pointer gives WBEM_E_INVALID_PARAMETER; GetResultObject/
+ *    String/Services set a non-NULL one to NULL before anything else, so it
+ *    is NULL on every failure (a dead call result's, an injected fault's);
  *  - GetCallStatus gives WBEM_S_NO_ERROR with *plStatus = the call's status;
  *  - GetResultObject/String/Services return the original call's error when
  *    it failed (the out-pointer set to NULL); when it succeeded but has no

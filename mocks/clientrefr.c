@@ -518,12 +518,13 @@ static HRESULT leave(struct clientrefr *r, enum hp_method m, enum hp_actor calle
 
 static HRESULT query_interface(struct clientrefr *r, enum hp_method m, REFIID riid, void **ppv)
 {
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
         return hr;
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefresher))
         *ppv = &r->IWbemRefresher_iface;
     else if (IsEqualIID(riid, &IID_IWbemConfigureRefresher))
@@ -673,13 +674,13 @@ static HRESULT STDMETHODCALLTYPE config_AddObjectByPath(IWbemConfigureRefresher 
     struct clientrefr *r = impl_from_IWbemConfigureRefresher(iface);
     const enum hp_method m = HPM_IWbemConfigureRefresher_AddObjectByPath;
     enum hp_actor caller;
+    if (ppRefreshable)
+        *ppRefreshable = NULL;      /* on every failure, an injected one or a dead refresher's too */
+    if (plId)
+        *plId = 0;
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
-    if (ppRefreshable)
-        *ppRefreshable = NULL;
-    if (plId)
-        *plId = 0;
     int64_t sid = wszPath ? journal_intern16(&r->host->journal, wszPath) : 0;
     hr = check_add(r, pNamespace, wszPath, lFlags, ppRefreshable);
     if (FAILED(hr))
@@ -722,13 +723,13 @@ static HRESULT STDMETHODCALLTYPE config_AddObjectByTemplate(IWbemConfigureRefres
     struct clientrefr *r = impl_from_IWbemConfigureRefresher(iface);
     const enum hp_method m = HPM_IWbemConfigureRefresher_AddObjectByTemplate;
     enum hp_actor caller;
+    if (ppRefreshable)
+        *ppRefreshable = NULL;      /* on every failure, an injected one or a dead refresher's too */
+    if (plId)
+        *plId = 0;
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
-    if (ppRefreshable)
-        *ppRefreshable = NULL;
-    if (plId)
-        *plId = 0;
     struct hobject *t = hobject_from_iface(pTemplate);
     int64_t sid = 0;
     if (t) {
@@ -763,13 +764,13 @@ static HRESULT STDMETHODCALLTYPE config_AddEnum(IWbemConfigureRefresher *iface, 
     struct clientrefr *r = impl_from_IWbemConfigureRefresher(iface);
     const enum hp_method m = HPM_IWbemConfigureRefresher_AddEnum;
     enum hp_actor caller;
+    if (ppEnum)
+        *ppEnum = NULL;             /* on every failure, an injected one or a dead refresher's too */
+    if (plId)
+        *plId = 0;
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
-    if (ppEnum)
-        *ppEnum = NULL;
-    if (plId)
-        *plId = 0;
     int64_t sid = wszClassName ? journal_intern16(&r->host->journal, wszClassName) : 0;
     hr = check_add(r, pNamespace, wszClassName, lFlags, ppEnum);
     if (FAILED(hr))
@@ -840,11 +841,11 @@ static HRESULT STDMETHODCALLTYPE config_AddRefresher(IWbemConfigureRefresher *if
     struct clientrefr *r = impl_from_IWbemConfigureRefresher(iface);
     const enum hp_method m = HPM_IWbemConfigureRefresher_AddRefresher;
     enum hp_actor caller;
+    if (plId)
+        *plId = 0;                  /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
-    if (plId)
-        *plId = 0;
     struct clientrefr *n = clientrefr_from_iface(pRefresher);
     int64_t nid = n ? (int64_t)n->hdr.id : 0;
     if (!n || n->host != r->host || !hobj_alive(&n->hdr) || lFlags != 0)

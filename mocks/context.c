@@ -151,12 +151,13 @@ static HRESULT STDMETHODCALLTYPE context_QueryInterface(IWbemContext *iface, REF
     struct hcontext *c = impl_from_IWbemContext(iface);
     const enum hp_method m = HPM_IWbemContext_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead context's too */
     HRESULT hr = host_enter(c->host, &c->hdr, m);
     if (hr != S_OK)
         return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemContext))
@@ -182,12 +183,13 @@ static HRESULT STDMETHODCALLTYPE context_Clone(IWbemContext *iface, IWbemContext
 {
     struct hcontext *c = impl_from_IWbemContext(iface);
     const enum hp_method m = HPM_IWbemContext_Clone;
+    if (ppNewCopy)
+        *ppNewCopy = NULL;          /* on every failure, an injected one or a dead context's too */
     HRESULT hr = host_enter(c->host, &c->hdr, m);
     if (hr != S_OK)
         return host_leave(c->host, &c->hdr, m, 0, 0, 0, 0, hr);
     if (!ppNewCopy)
         return host_leave(c->host, &c->hdr, m, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *ppNewCopy = NULL;
     struct hcontext *copy;
     if (context_new(&copy, c->host, HP_ACTOR_HOST) != 0)
         return host_leave(c->host, &c->hdr, m, 0, 0, 0, 0, WBEM_E_OUT_OF_MEMORY);
@@ -222,12 +224,13 @@ static HRESULT STDMETHODCALLTYPE context_GetNames(IWbemContext *iface, LONG lFla
 {
     struct hcontext *c = impl_from_IWbemContext(iface);
     const enum hp_method m = HPM_IWbemContext_GetNames;
+    if (pNames)
+        *pNames = NULL;             /* on every failure, an injected one or a dead context's too */
     HRESULT hr = host_enter(c->host, &c->hdr, m);
     if (hr != S_OK)
         return host_leave(c->host, &c->hdr, m, lFlags, 0, 0, 0, hr);
     if (lFlags != 0 || !pNames)
         return host_leave(c->host, &c->hdr, m, lFlags, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *pNames = NULL;
     pthread_mutex_lock(&c->lock);
     size_t n = c->n;
     SAFEARRAY *sa = SafeArrayCreateVector(VT_BSTR, 0, (ULONG)n);
@@ -270,6 +273,8 @@ static HRESULT STDMETHODCALLTYPE context_Next(IWbemContext *iface, LONG lFlags, 
 {
     struct hcontext *c = impl_from_IWbemContext(iface);
     const enum hp_method m = HPM_IWbemContext_Next;
+    if (pstrName)
+        *pstrName = NULL;           /* on every failure, an injected one or a dead context's too */
     HRESULT hr = host_enter(c->host, &c->hdr, m);
     if (hr != S_OK)
         return host_leave(c->host, &c->hdr, m, lFlags, 0, 0, 0, hr);

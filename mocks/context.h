@@ -10,6 +10,8 @@
  * unknown name give WBEM_E_NOT_FOUND; Next at the end gives
  * WBEM_S_NO_MORE_DATA with a NULL name and a VT_NULL value; Next without
  * BeginEnumeration (or after EndEnumeration) gives WBEM_E_UNEXPECTED.
+ * On every failure the [out] pointers of QueryInterface, Clone, GetNames
+ * and Next's name are NULL; a failed call leaves an [out] VARIANT as it was.
  *
  * Values holding interface pointers are referenced by the host: the copy
  * taken by SetValue/Clone and the release when a value goes are charged to

@@ -49,12 +49,13 @@ static HRESULT STDMETHODCALLTYPE enumobj_QueryInterface(IEnumWbemClassObject *if
     struct enumobj *e = impl_from_IEnumWbemClassObject(iface);
     const enum hp_method m = HPM_IEnumWbemClassObject_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead enumerator's too */
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IEnumWbemClassObject))
@@ -94,6 +95,9 @@ static HRESULT STDMETHODCALLTYPE enumobj_Next(IEnumWbemClassObject *iface, LONG 
 {
     struct enumobj *e = impl_from_IEnumWbemClassObject(iface);
     const enum hp_method m = HPM_IEnumWbemClassObject_Next;
+    /* The count, not the caller's array: nothing is returned on a failure. */
+    if (puReturned)
+        *puReturned = 0;            /* on every failure, an injected one or a dead enumerator's too */
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lTimeout, uCount, 0, 0, hr);
@@ -132,12 +136,13 @@ static HRESULT STDMETHODCALLTYPE enumobj_Clone(IEnumWbemClassObject *iface, IEnu
 {
     struct enumobj *e = impl_from_IEnumWbemClassObject(iface);
     const enum hp_method m = HPM_IEnumWbemClassObject_Clone;
+    if (ppEnum)
+        *ppEnum = NULL;             /* on every failure, an injected one or a dead enumerator's too */
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, 0, 0, 0, 0, hr);
     if (!ppEnum)
         return host_leave(e->host, &e->hdr, m, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *ppEnum = NULL;
     if (e->forward_only)
         return host_leave(e->host, &e->hdr, m, 0, 0, 0, 0, WBEM_E_INVALID_OPERATION);
     pthread_mutex_lock(&e->lock);

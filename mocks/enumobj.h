@@ -10,7 +10,8 @@
  *  - Next: apObjects and puReturned must not be NULL (else
  *    WBEM_E_INVALID_PARAMETER); returns min(uCount, remaining) objects, each
  *    with a reference for the caller, and WBEM_S_FALSE when fewer than
- *    uCount remained, WBEM_S_NO_ERROR otherwise.
+ *    uCount remained, WBEM_S_NO_ERROR otherwise.  On a failure *puReturned
+ *    is 0 and the caller's array is untouched.
  *  - Skip: the same counting without objects.
  *  - NextAsync: WBEM_E_NOT_SUPPORTED (the host never delivers
  *    asynchronously through an enumerator).

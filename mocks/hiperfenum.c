@@ -235,12 +235,13 @@ static HRESULT STDMETHODCALLTYPE hpenum_QueryInterface(IWbemHiPerfEnum *iface, R
     struct hpenum *e = impl_from_IWbemHiPerfEnum(iface);
     const enum hp_method m = HPM_IWbemHiPerfEnum_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead enumerator's too */
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemHiPerfEnum))
@@ -374,6 +375,10 @@ static HRESULT STDMETHODCALLTYPE hpenum_GetObjects(IWbemHiPerfEnum *iface, LONG 
     struct hpenum *e = impl_from_IWbemHiPerfEnum(iface);
     const enum hp_method m = HPM_IWbemHiPerfEnum_GetObjects;
     atomic_fetch_add(&e->get_calls, 1);
+    /* The count, not the caller's array: nothing is returned on a failure
+     * but WBEM_E_BUFFER_TOO_SMALL, which sets the count needed below. */
+    if (puReturned)
+        *puReturned = 0;            /* on every failure, an injected one or a dead enumerator's too */
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, 0, 0, hr);

@@ -18,7 +18,8 @@
  *    LEDGER_FOREIGN_OBJECT finding and WBEM_E_INVALID_PARAMETER.
  *  - GetObjects: fewer slots than objects gives *puReturned = count and
  *    WBEM_E_BUFFER_TOO_SMALL; otherwise each object comes with a reference
- *    charged to the calling actor.
+ *    charged to the calling actor.  Any other failure leaves *puReturned 0
+ *    and the caller's array untouched.
  *  - A caller whose actor is HP_ACTOR_CLIENT may call only GetObjects:
  *    the other three give WBEM_E_ACCESS_DENIED.
  *  - "Touch the enumerator only inside IWbemRefresher::Refresh": the owner

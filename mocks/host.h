@@ -74,7 +74,10 @@ void host_set_time(struct host *host, int64_t ns_since_start);
 uint64_t host_pobj_id(struct host *host, const void *p);
 
 /* The entry of every method of a host object: S_OK to go on, or the
- * HRESULT the method must return at once (dead object, injected fault). */
+ * HRESULT the method must return at once (dead object, injected fault).
+ * A method with [out] parameters sets them (interface pointers, BSTRs,
+ * array pointers and their counts) to NULL/0 before calling it, so that
+ * they are NULL on this early return too (COM-OUT-NULL-ON-FAILURE). */
 static inline HRESULT host_enter(struct host *host, struct hobj *h, enum hp_method m)
 {
     /* hobj_enter has nothing to do for a live object nobody over-released:

@@ -27,12 +27,13 @@ static const struct hobj_ops hostrefr_ops = {"IWbemRefresher (host's)", NULL, ho
 static HRESULT STDMETHODCALLTYPE hr_QueryInterface(IWbemRefresher *iface, REFIID riid, void **ppv)
 {
     struct hostrefr *r = impl_from_IWbemRefresher(iface);
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface);
     if (hr != S_OK)
         return hr;
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefresher)) {
         hobj_addref(&r->hdr);
         *ppv = iface;

@@ -314,12 +314,13 @@ struct refrsvc *host_refrsvc(struct host *host)
 static HRESULT STDMETHODCALLTYPE ns_QueryInterface(IWbemServices *iface, REFIID riid, void **ppv)
 {
     struct hnamespace *ns = impl_from_IWbemServices(iface);
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead namespace's too */
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_QueryInterface);
     if (hr != S_OK)
         return hr;
     if (!ppv || !riid)
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_QueryInterface, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     struct refrsvc *rs;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemServices)) {
         hobj_addref(&ns->hdr);
@@ -428,14 +429,14 @@ static HRESULT STDMETHODCALLTYPE ns_GetObject(IWbemServices *iface, const BSTR s
     struct hnamespace *ns = impl_from_IWbemServices(iface);
     struct host *host = ns->host;
     (void)lFlags, (void)pCtx;
+    if (ppObject)
+        *ppObject = NULL;           /* on every failure, an injected one or a dead namespace's too */
+    if (ppCallResult)
+        *ppCallResult = NULL;
     HRESULT hr = host_enter(host, &ns->hdr, HPM_IWbemServices_GetObject);
     if (hr != S_OK)
         return hr;
     int64_t sid = 0;
-    if (ppObject)
-        *ppObject = NULL;
-    if (ppCallResult)
-        *ppCallResult = NULL;
     if (!strObjectPath || (!ppObject && !ppCallResult))
         return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObject, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
     enum hp_actor caller = hp_actor_current();
@@ -634,13 +635,14 @@ static HRESULT STDMETHODCALLTYPE ns_CreateInstanceEnum(IWbemServices *iface, con
 {
     struct hnamespace *ns = impl_from_IWbemServices(iface);
     (void)pCtx;
+    if (ppEnum)
+        *ppEnum = NULL;             /* on every failure, an injected one or a dead namespace's too */
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum);
     if (hr != S_OK)
         return hr;
     if (!ppEnum || !strFilter)
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum, 0, 0, 0, 0,
                           WBEM_E_INVALID_PARAMETER);
-    *ppEnum = NULL;
     int64_t sid = journal_intern16(&ns->host->journal, strFilter);
     const struct repo_class *cls = class_of(ns->host, strFilter, false, &hr);
     if (cls)
@@ -688,12 +690,13 @@ static HRESULT STDMETHODCALLTYPE ns_ExecQuery(IWbemServices *iface, const BSTR s
 {
     struct hnamespace *ns = impl_from_IWbemServices(iface);
     (void)pCtx;
+    if (ppEnum)
+        *ppEnum = NULL;             /* on every failure, an injected one or a dead namespace's too */
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery);
     if (hr != S_OK)
         return hr;
     if (!ppEnum || !strQuery || !strQueryLanguage)
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    *ppEnum = NULL;
     int64_t sid = journal_intern16(&ns->host->journal, strQuery);
     if (!is_wql(strQueryLanguage))
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, sid, 0, 0, 1, WBEM_E_INVALID_QUERY_TYPE);

@@ -1909,12 +1909,13 @@ static HRESULT STDMETHODCALLTYPE obj_QueryInterface(IWbemObjectAccess *This, REF
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!ppv) {
         hr = E_POINTER;
         goto out;
     }
-    *ppv = NULL;
     if (!riid) {
         hr = E_POINTER;
     } else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemClassObject) ||
@@ -1956,12 +1957,13 @@ static HRESULT STDMETHODCALLTYPE obj_GetQualifierSet(IWbemObjectAccess *This, IW
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_GetQualifierSet;
     int64_t id = 0;
+    if (ppQualSet)
+        *ppQualSet = NULL;          /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!ppQualSet) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *ppQualSet = NULL;
     const struct hclass *c = o->cls;
     struct qentry *e = malloc((c->nquals ? c->nquals : 1) * sizeof *e);
     if (!e) {
@@ -2175,12 +2177,13 @@ static HRESULT STDMETHODCALLTYPE obj_GetNames(IWbemObjectAccess *This, LPCWSTR w
     const enum hp_method m = HPM_IWbemClassObject_GetNames;
     int64_t qname_id = 0;
     char *qname = NULL;
+    if (pNames)
+        *pNames = NULL;             /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!pNames || !flags_ok_for(o, lFlags, false)) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *pNames = NULL;
     LONG pc = lFlags & WBEM_MASK_PRIMARY_CONDITION;
     if (pc != WBEM_FLAG_ALWAYS) {
         if (!wszQualifierName || (pc == WBEM_FLAG_ONLY_IF_IDENTICAL && !pQualifierVal)) {
@@ -2246,6 +2249,8 @@ static HRESULT STDMETHODCALLTYPE obj_Next(IWbemObjectAccess *This, LONG lFlags, 
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_Next;
     int64_t name_id = 0;
+    if (strName)
+        *strName = NULL;            /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (lFlags != 0) {
         hr = WBEM_E_INVALID_PARAMETER;
@@ -2323,12 +2328,13 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyQualifierSet(IWbemObjectAccess *
     int64_t name_id = 0, id = 0;
     struct qentry *e = NULL;
     char *label = NULL;
+    if (ppQualSet)
+        *ppQualSet = NULL;          /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!wszProperty || !ppQualSet) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *ppQualSet = NULL;
     int s = find_sys16(wszProperty);
     if (s >= 0) {
         name_id = o->cls->sys_jname[s];
@@ -2384,12 +2390,13 @@ static HRESULT STDMETHODCALLTYPE obj_Clone(IWbemObjectAccess *This, IWbemClassOb
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_Clone;
     int64_t id = 0;
+    if (ppCopy)
+        *ppCopy = NULL;             /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!ppCopy) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *ppCopy = NULL;
     struct hobject *n = hobject_clone(o, hp_actor_current());
     if (!n) {
         hr = WBEM_E_OUT_OF_MEMORY;
@@ -2407,12 +2414,13 @@ static HRESULT STDMETHODCALLTYPE obj_GetObjectText(IWbemObjectAccess *This, LONG
 {
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_GetObjectText;
+    if (pstrObjectText)
+        *pstrObjectText = NULL;     /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!pstrObjectText || (lFlags & ~OBJTEXT_NO_FLAVORS)) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *pstrObjectText = NULL;
     char *text = object_text(o, !(lFlags & OBJTEXT_NO_FLAVORS));
     WCHAR *w = text ? hp_utf8_to_utf16(text, (size_t)-1, NULL) : NULL;
     free(text);
@@ -2450,12 +2458,13 @@ static HRESULT STDMETHODCALLTYPE obj_SpawnInstance(IWbemObjectAccess *This, LONG
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_SpawnInstance;
     int64_t id = 0;
+    if (ppNewInstance)
+        *ppNewInstance = NULL;      /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!ppNewInstance || lFlags != 0) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *ppNewInstance = NULL;
     /* From a class object: its (possibly Put) defaults; from an instance:
      * the class's defaults. */
     struct hobject *n = object_clone(o, hp_actor_current(), true, o->instance);
@@ -2498,12 +2507,13 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyOrigin(IWbemObjectAccess *This, 
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemClassObject_GetPropertyOrigin;
     int64_t name_id = 0;
+    if (pstrClassName)
+        *pstrClassName = NULL;      /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!wszName || !pstrClassName) {
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *pstrClassName = NULL;
     const char *origin;
     int s = find_sys16(wszName);
     if (s >= 0) {
@@ -2926,6 +2936,8 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyInfoByHandle(IWbemObjectAccess *
 {
     struct hobject *o = impl_from_IWbemObjectAccess(This);
     const enum hp_method m = HPM_IWbemObjectAccess_GetPropertyInfoByHandle;
+    if (pstrName)
+        *pstrName = NULL;           /* on every failure, an injected one or a dead object's too */
     ENTER(o, m);
     if (!handle_valid(o, lHandle)) {
         bad_handle(o, m, lHandle, "is not a property handle");

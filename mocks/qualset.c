@@ -132,22 +132,19 @@ static HRESULT STDMETHODCALLTYPE qs_QueryInterface(IWbemQualifierSet *This, REFI
     struct hqualset *q = impl_from_IWbemQualifierSet(This);
     const enum hp_method m = HPM_IWbemQualifierSet_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead set's too */
     HRESULT hr = host_enter(q->host, &q->hdr, m);
     if (hr != S_OK)
         return host_leave(q->host, &q->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv) {
+    if (!ppv || !riid) {
         hr = E_POINTER;
+    } else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemQualifierSet)) {
+        hobj_addref(&q->hdr);
+        *ppv = &q->IWbemQualifierSet_iface;
+        hr = S_OK;
     } else {
-        *ppv = NULL;
-        if (!riid) {
-            hr = E_POINTER;
-        } else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemQualifierSet)) {
-            hobj_addref(&q->hdr);
-            *ppv = &q->IWbemQualifierSet_iface;
-            hr = S_OK;
-        } else {
-            hr = E_NOINTERFACE;
-        }
+        hr = E_NOINTERFACE;
     }
     return host_leave(q->host, &q->hdr, m, iid1, 0, 0, 0, hr);
 }
@@ -232,6 +229,8 @@ static HRESULT STDMETHODCALLTYPE qs_GetNames(IWbemQualifierSet *This, LONG lFlag
 {
     struct hqualset *q = impl_from_IWbemQualifierSet(This);
     const enum hp_method m = HPM_IWbemQualifierSet_GetNames;
+    if (pNames)
+        *pNames = NULL;             /* on every failure, an injected one or a dead set's too */
     HRESULT hr = host_enter(q->host, &q->hdr, m);
     if (hr != S_OK)
         goto out;
@@ -239,7 +238,6 @@ static HRESULT STDMETHODCALLTYPE qs_GetNames(IWbemQualifierSet *This, LONG lFlag
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    *pNames = NULL;
     size_t count = 0;
     for (size_t i = 0; i < q->n; i++)
         count += origin_selected(q->v[i].flavor, lFlags);
@@ -292,6 +290,8 @@ static HRESULT STDMETHODCALLTYPE qs_Next(IWbemQualifierSet *This, LONG lFlags, B
     struct hqualset *q = impl_from_IWbemQualifierSet(This);
     const enum hp_method m = HPM_IWbemQualifierSet_Next;
     int64_t name_id = 0;
+    if (pstrName)
+        *pstrName = NULL;           /* on every failure, an injected one or a dead set's too */
     HRESULT hr = host_enter(q->host, &q->hdr, m);
     if (hr != S_OK)
         goto out;

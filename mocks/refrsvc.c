@@ -315,12 +315,13 @@ static HRESULT STDMETHODCALLTYPE svc_QueryInterface(IWbemRefreshingServices *ifa
 {
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_QueryInterface;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
     HRESULT hr = host_enter(s->host, &s->hdr, m);
     if (hr != S_OK)
         return hr;
     if (!ppv || !riid)
         return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefreshingServices)) {
         hobj_addref(&s->hdr);
         *ppv = iface;
@@ -350,19 +351,20 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresher(IWbemRefreshingService
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddObjectToRefresher;
     enum hp_actor caller;
+    if (pInfo)
+        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;   /* "not used" */
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
     char *path = wszPath ? hp_utf16_to_utf8(wszPath, (size_t)-1, NULL) : NULL;
     int64_t sid = path ? journal_intern(&s->host->journal, path) : 0;
     if (!pInfo) {
         free(path);
         return leave(s, m, caller, sid, dwClientRefrVersion, 0, 1, WBEM_E_INVALID_PARAMETER);
     }
-    info_fail(pInfo);
     struct hobject *tmpl = NULL;
     if (!access_ok(s->host))
         hr = WBEM_E_ACCESS_DENIED;
@@ -390,12 +392,14 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefresh
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddObjectToRefresherByTemplate;
     enum hp_actor caller;
+    if (pInfo)
+        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
     struct hobject *t = hobject_from_iface(pTemplate);
     char *path = t ? hobject_relpath(t) : NULL;
     int64_t sid = path ? journal_intern(&s->host->journal, path) : 0;
@@ -403,7 +407,6 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefresh
         free(path);
         return leave(s, m, caller, sid, dwClientRefrVersion, 0, 1, WBEM_E_INVALID_PARAMETER);
     }
-    info_fail(pInfo);
     struct hobject *tmpl = NULL;
     if (!access_ok(s->host))
         hr = WBEM_E_ACCESS_DENIED;
@@ -431,19 +434,20 @@ static HRESULT STDMETHODCALLTYPE svc_AddEnumToRefresher(IWbemRefreshingServices 
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddEnumToRefresher;
     enum hp_actor caller;
+    if (pInfo)
+        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
     char *name = wszClass ? hp_utf16_to_utf8(wszClass, (size_t)-1, NULL) : NULL;
     int64_t sid = name ? journal_intern(&s->host->journal, name) : 0;
     if (!pInfo) {
         free(name);
         return leave(s, m, caller, sid, dwClientRefrVersion, 0, 1, WBEM_E_INVALID_PARAMETER);
     }
-    info_fail(pInfo);
     const struct repo_class *cls = NULL;
     if (!access_ok(s->host))
         hr = WBEM_E_ACCESS_DENIED;
@@ -468,12 +472,12 @@ static HRESULT STDMETHODCALLTYPE svc_RemoveObjectFromRefresher(IWbemRefreshingSe
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_RemoveObjectFromRefresher;
     enum hp_actor caller;
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;     /* 1 on every path (3.1.4.12), a failed entry's too */
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
     if (!access_ok(s->host))
         hr = WBEM_E_ACCESS_DENIED;
     else if (!pRefresherId || !pdwSvrRefrVersion)
@@ -492,16 +496,16 @@ static HRESULT STDMETHODCALLTYPE svc_GetRemoteRefresher(IWbemRefreshingServices 
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_GetRemoteRefresher;
     enum hp_actor caller;
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;
+    if (ppRemRefresher)
+        *ppRemRefresher = NULL;     /* on every failure, an injected one or a dead object's too */
+    if (pGuid)
+        memset(pGuid, 0, sizeof *pGuid);
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
-    if (ppRemRefresher)
-        *ppRemRefresher = NULL;
-    if (pGuid)
-        memset(pGuid, 0, sizeof *pGuid);
     struct remoterefr *r = NULL;
     if (!access_ok(s->host))
         hr = WBEM_E_ACCESS_DENIED;
@@ -562,12 +566,12 @@ static HRESULT STDMETHODCALLTYPE svc_ReconnectRemoteRefresher(IWbemRefreshingSer
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_ReconnectRemoteRefresher;
     enum hp_actor caller;
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;     /* 1 on every path (3.1.4.12), a failed entry's too */
     HRESULT hr = enter(s, m, &caller);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
     int64_t failed = 0;
     struct remoterefr *r = NULL;
     if (!access_ok(s->host))

@@ -235,12 +235,13 @@ static HRESULT STDMETHODCALLTYPE remote_QueryInterface(IWbemRemoteRefresher *ifa
 {
     struct remoterefr *r = impl_from_IWbemRemoteRefresher(iface);
     const enum hp_method m = HPM_IWbemRemoteRefresher_QueryInterface;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
         return hr;
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (r->disconnected)
         hr = RPC_E_DISCONNECTED;
     else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRemoteRefresher)) {
@@ -314,13 +315,13 @@ static HRESULT STDMETHODCALLTYPE remote_RemoteRefresh(IWbemRemoteRefresher *ifac
     struct remoterefr *r = impl_from_IWbemRemoteRefresher(iface);
     const enum hp_method m = HPM_IWbemRemoteRefresher_RemoteRefresh;
     enum hp_actor caller;
+    if (plNumObjects)
+        *plNumObjects = 0;          /* on every failure, an injected one or a dead refresher's too */
+    if (paObjects)
+        *paObjects = NULL;
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
-    if (plNumObjects)
-        *plNumObjects = 0;
-    if (paObjects)
-        *paObjects = NULL;
     if (!plNumObjects || !paObjects || lFlags != 0)
         return leave(r, m, caller, lFlags, 0, 0, WBEM_E_INVALID_PARAMETER);
     pthread_mutex_lock(&r->lock);
@@ -415,12 +416,13 @@ static HRESULT STDMETHODCALLTYPE remote_Opnum5NotUsedOnWire(IWbemRemoteRefresher
     struct remoterefr *r = impl_from_IWbemRemoteRefresher(iface);
     const enum hp_method m = HPM_IWbemRemoteRefresher_Opnum5NotUsedOnWire;
     enum hp_actor caller;
+    if (pGuid)   /* zero on every failure, an injected one or a dead refresher's too */
+        memset(pGuid, 0, sizeof *pGuid);
     HRESULT hr = enter(r, m, &caller);
     if (hr != S_OK)
         return hr;
     if (!pGuid)
         return leave(r, m, caller, lFlags, 0, 0, WBEM_E_INVALID_PARAMETER);
-    memset(pGuid, 0, sizeof *pGuid);
     if (r->disconnected)
         return leave(r, m, caller, lFlags, 0, 0, RPC_E_DISCONNECTED);
     *pGuid = r->guid;

@@ -178,12 +178,13 @@ static HRESULT STDMETHODCALLTYPE objsink_QueryInterface(IWbemObjectSink *iface, 
     struct objsink *s = impl_from_IWbemObjectSink(iface);
     const enum hp_method m = HPM_IWbemObjectSink_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead sink's too */
     HRESULT hr = host_enter(s->host, &s->hdr, m);
     if (hr != S_OK)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemObjectSink))
@@ -403,12 +404,13 @@ static HRESULT STDMETHODCALLTYPE initsink_QueryInterface(IWbemProviderInitSink *
     struct initsink *s = impl_from_IWbemProviderInitSink(iface);
     const enum hp_method m = HPM_IWbemProviderInitSink_QueryInterface;
     int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead sink's too */
     HRESULT hr = host_enter(s->host, &s->hdr, m);
     if (hr != S_OK)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, hr);
     if (!ppv)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!riid)
         return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
     if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemProviderInitSink))

@@ -5,10 +5,12 @@
  * and enumerators updated on each Refresh and never touched between,
  * enumerator membership following the provider's schedule, Remove and its
  * flags, argument checks, non-hi-perf classes refreshed through
- * IWbemServices, nesting without recursion, release in either order, and
- * AUTO_RECONNECT / NO_AUTO_RECONNECT after the provider's host went away.
- * Every test ends with the ledger checked: nothing held by the provider or
- * the client, nothing over-released, the provider unloadable.
+ * IWbemServices, nesting without recursion, release in either order,
+ * AUTO_RECONNECT / NO_AUTO_RECONNECT after the provider's host went away,
+ * and the [out] pointers NULL (ids 0) when an injected fault or a dead
+ * refresher fails a call at its entry.  Every test but the dead-refresher
+ * one (a host of its own) ends with the ledger checked: nothing held by the
+ * provider or the client, nothing over-released, the provider unloadable.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +34,9 @@
 #define PROCESSOR u"Win32_PerfRawData_HiPerfCheck_Processor"
 #define PROCESS u"Win32_PerfRawData_HiPerfCheck_Process"
 #define DISK_C u"HiPerfCheck_Disk.DeviceID=\"C:\""
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 static struct refrfix *fx(void **state)
 {
@@ -796,6 +801,97 @@ static void every_method_is_journaled_with_its_caller(void **state)
     release_refresher(r);
 }
 
+/* ---- [out] pointers when a call fails at its entry ------------------------------------ */
+
+/* Calls both QueryInterfaces and the Add* methods with valid arguments,
+ * each expected to fail with `want` at its entry (tmpl: an instance of
+ * this host), and checks the [out] pointers came back NULL and the ids 0. */
+static void expect_null_outs(struct clientrefr *r, IWbemServices *ns, IWbemClassObject *tmpl, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemRefresher_QueryInterface(clientrefr_refresher(r), &IID_IWbemConfigureRefresher, &p), want);
+    assert_null(p);
+    p = GARBAGE;
+    assert_int_equal(IWbemConfigureRefresher_QueryInterface(cfg(r), &IID_IWbemRefresher, &p), want);
+    assert_null(p);
+    IWbemClassObject *obj = GARBAGE;
+    LONG id = 77;
+    assert_int_equal(IWbemConfigureRefresher_AddObjectByPath(cfg(r), ns, CPU0, 0, NULL, &obj, &id), want);
+    assert_null(obj);
+    assert_int_equal(id, 0);
+    obj = GARBAGE;
+    id = 77;
+    assert_int_equal(IWbemConfigureRefresher_AddObjectByTemplate(cfg(r), ns, tmpl, 0, NULL, &obj, &id), want);
+    assert_null(obj);
+    assert_int_equal(id, 0);
+    IWbemHiPerfEnum *e = GARBAGE;
+    id = 77;
+    assert_int_equal(IWbemConfigureRefresher_AddEnum(cfg(r), ns, PROCESSOR, 0, NULL, &e, &id), want);
+    assert_null(e);
+    assert_int_equal(id, 0);
+}
+
+static const enum hp_method add_sites[] = {
+    HPM_IWbemRefresher_QueryInterface,           HPM_IWbemConfigureRefresher_QueryInterface,
+    HPM_IWbemConfigureRefresher_AddObjectByPath, HPM_IWbemConfigureRefresher_AddObjectByTemplate,
+    HPM_IWbemConfigureRefresher_AddEnum,
+};
+
+static void out_pointers_are_null_when_an_injected_fault_fails_the_call(void **state)
+{
+    struct refrfix *f = fx(state);
+    struct clientrefr *r = new_refresher(f, HOSTPROV_IN_CLIENT);
+    struct hobject *t = hobject_new_instance(f->host, f->proc, HP_ACTOR_CLIENT);
+    struct cim_value key = {.type = CIM_STRING, .v.s = (char *)"1"};
+    assert_int_equal(hobject_set(t, "Name", &key), 0);
+    for (size_t i = 0; i < sizeof add_sites / sizeof *add_sites; i++)
+        assert_int_equal(faults_add(&f->host->faults, add_sites[i], FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_outs(r, f->ns, hobject_iface(t), E_FAIL);
+    for (size_t i = 0; i < sizeof add_sites / sizeof *add_sites; i++)
+        assert_int_equal(faults_fired(&f->host->faults, add_sites[i]), 1);
+    /* Nothing was added: the provider was never asked. */
+    assert_int_equal(refrfix_provider_calls(f, HPM_IWbemHiPerfProvider_CreateRefresher), 0);
+    IWbemClassObject *obj = NULL;
+    LONG id = 0;
+    assert_int_equal(IWbemConfigureRefresher_AddObjectByPath(cfg(r), f->ns, CPU0, 0, NULL, &obj, &id), S_OK);
+    assert_int_equal(id, 1);
+    IWbemClassObject_Release(obj);
+    IWbemClassObject_Release(hobject_iface(t));
+    release_refresher(r);
+}
+
+/* A dead refresher (its last reference released) fails every call at its
+ * entry, the [out]s NULL all the same; the host's own IWbemRefresher too.
+ * A host of its own: a call on a dead object is a finding the shared
+ * teardown refuses. */
+static void out_pointers_are_null_when_the_refresher_is_dead(void **state)
+{
+    (void)state;
+    struct host *host;
+    assert_int_equal(host_new(&host, NULL, NULL), 0);
+    IWbemServices *ns = host_namespace(host);
+    assert_non_null(ns);
+    struct clientrefr *r;
+    struct hostrefr *hr;
+    assert_int_equal(clientrefr_new(&r, host, HP_ACTOR_CLIENT, HOSTPROV_IN_CLIENT), 0);
+    assert_int_equal(hostrefr_new(&hr, host, HP_ACTOR_CLIENT), 0);
+    hp_actor_set(HP_ACTOR_CLIENT);
+    release_refresher(r);                                    /* the last references */
+    IWbemRefresher_Release(hostrefr_iface(hr));
+    assert_false(hobj_alive(clientrefr_hobj(r)));
+    assert_false(hobj_alive(hostrefr_hobj(hr)));
+
+    /* The template is never looked at: any pointer will do. */
+    expect_null_outs(r, ns, GARBAGE, CO_E_OBJNOTCONNECTED);
+    void *p = GARBAGE;
+    assert_int_equal(IWbemRefresher_QueryInterface(hostrefr_iface(hr), &IID_IWbemRefresher, &p),
+                     CO_E_OBJNOTCONNECTED);
+    assert_null(p);
+    assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 6);
+    hp_actor_set(HP_ACTOR_HOST);
+    host_free(host);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, refrfix_group_setup, refrfix_group_teardown)
 
 int main(int argc, char **argv)
@@ -825,6 +921,8 @@ int main(int argc, char **argv)
         T(concurrent_refresh_add_and_remove_are_serialized),
         T(every_host_allocation_failing_in_turn_leaves_nothing_behind),
         T(every_method_is_journaled_with_its_caller),
+        T(out_pointers_are_null_when_an_injected_fault_fails_the_call),
+        cmocka_unit_test(out_pointers_are_null_when_the_refresher_is_dead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
  * WBEM_S_NO_MORE_DATA (NULL name, VT_NULL value), GetNames gives a
  * SAFEARRAY of BSTR, Clone is independent and owned by the caller, lFlags
  * must be 0, NULL out-pointers are refused, interface values are held by
- * the host, and an injected fault fails exactly the chosen call.
+ * the host, an injected fault fails exactly the chosen call, and the
+ * [out] pointers are NULL when a fault or a dead context fails a call.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,9 @@
 #include <string.h>
 
 #include "context.h"
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 struct fx {
     struct host *host;
@@ -399,6 +403,60 @@ static void a_host_allocation_failure_stores_nothing(void **state)
     assert_int_equal(ledger_held(&x->host->ledger, HP_ACTOR_HOST), 1);   /* only x->c */
 }
 
+/* Calls QueryInterface, Clone, GetNames and Next, each expected to fail
+ * with `want` at its entry, and checks their [out] pointers came back NULL
+ * (Next's VARIANT is left as it was: the context documents nothing else). */
+static void expect_null_outs(struct fx *x, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemContext_QueryInterface(x->it, &IID_IWbemContext, &p), want);
+    assert_null(p);
+    IWbemContext *copy = GARBAGE;
+    assert_int_equal(IWbemContext_Clone(x->it, &copy), want);
+    assert_null(copy);
+    SAFEARRAY *sa = GARBAGE;
+    assert_int_equal(IWbemContext_GetNames(x->it, 0, &sa), want);
+    assert_null(sa);
+    BSTR name = GARBAGE;
+    VARIANT out = v_i4(77);
+    assert_int_equal(IWbemContext_Next(x->it, 0, &name, &out), want);
+    assert_null(name);
+    assert_int_equal(V_VT(&out), VT_I4);
+    assert_int_equal(V_I4(&out), 77);
+}
+
+/* COM-OUT-NULL-ON-FAILURE, kept by the host itself: a call that an
+ * injected fault or a dead context fails at its entry, before any argument
+ * is looked at, still leaves its [out] pointers NULL. */
+static void out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct faults *f = &x->host->faults;
+    VARIANT v = v_i4(1);
+    assert_int_equal(IWbemContext_SetValue(x->it, u"A", 0, &v), WBEM_S_NO_ERROR);
+    assert_int_equal(IWbemContext_BeginEnumeration(x->it, 0), WBEM_S_NO_ERROR);
+
+    assert_int_equal(faults_add(f, HPM_IWbemContext_QueryInterface, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemContext_Clone, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemContext_GetNames, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemContext_Next, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_outs(x, E_FAIL);
+    /* Each fault fired once: the enumeration did not move. */
+    BSTR name = NULL;
+    assert_int_equal(IWbemContext_Next(x->it, 0, &name, &v), WBEM_S_NO_ERROR);
+    assert_true(u16_eq(name, u"A"));
+    SysFreeString(name);
+
+    /* The last reference goes: the context dies, and every call fails. */
+    hp_actor_set(HP_ACTOR_HOST);
+    hobj_unref(context_hobj(x->c), HP_ACTOR_HOST);
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_false(hobj_alive(context_hobj(x->c)));
+    expect_null_outs(x, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&x->host->ledger, LEDGER_USE_AFTER_RELEASE), 4);
+    assert_int_equal(ledger_held(&x->host->ledger, HP_ACTOR_PROVIDER), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(calls_are_journaled_with_their_names, setup, teardown),
         cmocka_unit_test_setup_teardown(an_injected_fault_fails_exactly_that_call, setup, teardown),
         cmocka_unit_test_setup_teardown(a_host_allocation_failure_stores_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(out_pointers_are_null_when_a_fault_or_death_fails_the_call, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,10 @@
  * asked remain, objects AddRef'd for the caller; Skip; Reset; Clone with
  * its own position; forward-only refusing Reset and Clone; NextAsync not
  * supported) and IWbemCallResult (status, the result handed out with a new
- * reference, the original error returned when the call failed).
+ * reference, the original error returned when the call failed); for both,
+ * and for the IWbemServices calls that make them, the [out] pointers (and
+ * Next's count) are NULL when an injected fault or a dead object fails a
+ * call.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,9 +21,13 @@
 #include "callresult.h"
 #include "enumobj.h"
 #include "instfix.h"
+#include "namespace.h"
 #include "sink.h"
 
 #define NOBJ 5
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 struct fx {
     struct instfix f;
@@ -215,6 +222,46 @@ static void an_injected_fault_fails_exactly_that_next(void **state)
     IEnumWbemClassObject_Release(it);
 }
 
+/* Calls QueryInterface, Clone and Next, each expected to fail with `want`
+ * at its entry: the [out] pointers are NULL, Next's count 0 and the
+ * caller's array untouched. */
+static void expect_null_enum_outs(IEnumWbemClassObject *it, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IEnumWbemClassObject_QueryInterface(it, &IID_IEnumWbemClassObject, &p), want);
+    assert_null(p);
+    IEnumWbemClassObject *copy = GARBAGE;
+    assert_int_equal(IEnumWbemClassObject_Clone(it, &copy), want);
+    assert_null(copy);
+    IWbemClassObject *out[1] = {GARBAGE};
+    ULONG n = 77;
+    assert_int_equal(IEnumWbemClassObject_Next(it, 0, 1, out, &n), want);
+    assert_int_equal(n, 0);
+    assert_ptr_equal(out[0], GARBAGE);
+}
+
+/* COM-OUT-NULL-ON-FAILURE, kept by the host itself: an injected fault and a
+ * dead enumerator fail the call at its entry, the [out] pointers NULL. */
+static void enum_out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct faults *f = &x->f.host->faults;
+    struct enumobj *e;
+    IEnumWbemClassObject *it = make_enum(x, 0, &e);
+    assert_int_equal(faults_add(f, HPM_IEnumWbemClassObject_QueryInterface, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IEnumWbemClassObject_Clone, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IEnumWbemClassObject_Next, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_enum_outs(it, E_FAIL);
+    assert_int_equal(enumobj_remaining(e), NOBJ);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 1);   /* only the enum */
+
+    IEnumWbemClassObject_Release(it);                 /* the last reference */
+    assert_false(hobj_alive(enumobj_hobj(e)));
+    expect_null_enum_outs(it, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&x->f.host->ledger, LEDGER_USE_AFTER_RELEASE), 3);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+}
+
 /* ---- IWbemCallResult ---------------------------------------------------------- */
 
 static IWbemCallResult *make_result(struct fx *x, const struct callresult_init *init, struct callresult **out)
@@ -341,6 +388,96 @@ static void call_result_query_interface_follows_the_com_rules(void **state)
     assert_int_equal(ledger_count(&x->f.host->ledger, -1), 0);
 }
 
+/* Calls QueryInterface and the three GetResult*, each expected to fail
+ * with `want` at its entry, and checks their [out] pointers came back NULL. */
+static void expect_null_result_outs(IWbemCallResult *it, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemCallResult_QueryInterface(it, &IID_IWbemCallResult, &p), want);
+    assert_null(p);
+    IWbemClassObject *o = GARBAGE;
+    assert_int_equal(IWbemCallResult_GetResultObject(it, 0, &o), want);
+    assert_null(o);
+    BSTR s = GARBAGE;
+    assert_int_equal(IWbemCallResult_GetResultString(it, 0, &s), want);
+    assert_null(s);
+    IWbemServices *svc = GARBAGE;
+    assert_int_equal(IWbemCallResult_GetResultServices(it, 0, &svc), want);
+    assert_null(svc);
+}
+
+static void call_result_out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct faults *f = &x->f.host->faults;
+    struct callresult_init init = {.status = WBEM_S_NO_ERROR, .object = x->obj[0], .string = u"text"};
+    struct callresult *r;
+    IWbemCallResult *it = make_result(x, &init, &r);
+    assert_int_equal(faults_add(f, HPM_IWbemCallResult_QueryInterface, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemCallResult_GetResultObject, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemCallResult_GetResultString, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemCallResult_GetResultServices, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_result_outs(it, E_FAIL);
+    assert_int_equal(instfix_held(x->obj[0], HP_ACTOR_CLIENT), 0);   /* nothing handed out */
+
+    IWbemCallResult_Release(it);                      /* the last reference */
+    assert_false(hobj_alive(callresult_hobj(r)));
+    expect_null_result_outs(it, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&x->f.host->ledger, LEDGER_USE_AFTER_RELEASE), 4);
+    assert_int_equal(ledger_held(&x->f.host->ledger, HP_ACTOR_CLIENT), 0);
+}
+
+/* ---- IWbemServices ---------------------------------------------------------------- */
+
+/* Calls the namespace's methods that hand out an object, a call result or
+ * an enumerator, with valid arguments, each expected to fail with `want`
+ * at its entry, and checks the [out] pointers came back NULL. */
+static void expect_null_namespace_outs(IWbemServices *ns, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemServices_QueryInterface(ns, &IID_IWbemServices, &p), want);
+    assert_null(p);
+    IWbemClassObject *o = GARBAGE;
+    IWbemCallResult *cr = GARBAGE;
+    assert_int_equal(IWbemServices_GetObject(ns, (BSTR)u"Test_Counter", 0, NULL, &o, &cr), want);
+    assert_null(o);
+    assert_null(cr);
+    IEnumWbemClassObject *e = GARBAGE;
+    assert_int_equal(IWbemServices_CreateInstanceEnum(ns, (BSTR)u"Test_Counter", 0, NULL, &e), want);
+    assert_null(e);
+    e = GARBAGE;
+    assert_int_equal(IWbemServices_ExecQuery(ns, (BSTR)u"WQL", (BSTR)u"SELECT * FROM Test_Counter", 0, NULL, &e),
+                     want);
+    assert_null(e);
+}
+
+static void namespace_out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct host *host = x->f.host;
+    IWbemServices *ns = host_namespace(host);
+    assert_non_null(ns);
+    static const enum hp_method sites[] = {HPM_IWbemServices_QueryInterface, HPM_IWbemServices_GetObject,
+                                           HPM_IWbemServices_CreateInstanceEnum, HPM_IWbemServices_ExecQuery};
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        assert_int_equal(faults_add(&host->faults, sites[i], FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    expect_null_namespace_outs(ns, E_FAIL);
+    assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_PROVIDER), 0);   /* nothing handed out */
+    /* The fault fired once: the class object comes now. */
+    IWbemClassObject *o = NULL;
+    assert_int_equal(IWbemServices_GetObject(ns, (BSTR)u"Test_Counter", 0, NULL, &o, NULL), WBEM_S_NO_ERROR);
+    IWbemClassObject_Release(o);
+
+    hp_actor_set(HP_ACTOR_HOST);
+    hobj_unref(host_namespace_hobj(host), HP_ACTOR_HOST);   /* the last reference */
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_false(hobj_alive(host_namespace_hobj(host)));
+    expect_null_namespace_outs(ns, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 4);
+    assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_PROVIDER), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,11 +489,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(enum_query_interface_follows_the_com_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enumerator_refuses_foreign_items, setup, teardown),
         cmocka_unit_test_setup_teardown(an_injected_fault_fails_exactly_that_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(enum_out_pointers_are_null_when_a_fault_or_death_fails_the_call, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_call_result_hands_out_its_object_with_a_reference, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_call_returns_its_error_from_the_getters, setup, teardown),
         cmocka_unit_test_setup_teardown(a_call_result_returns_its_string_as_a_new_bstr, setup, teardown),
         cmocka_unit_test_setup_teardown(a_call_result_hands_out_services_with_a_reference, setup, teardown),
         cmocka_unit_test_setup_teardown(call_result_query_interface_follows_the_com_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(call_result_out_pointers_are_null_when_a_fault_or_death_fails_the_call,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(namespace_out_pointers_are_null_when_a_fault_or_death_fails_the_call,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

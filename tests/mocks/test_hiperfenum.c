@@ -4,8 +4,9 @@
  * own reference per object held, GetObjects' BUFFER_TOO_SMALL protocol with
  * AddRef'd results, lFlags, the client rule (only GetObjects), foreign
  * objects, the hook that runs before a change is applied, the modification
- * counter, the "outside Refresh" finding, death releasing everything, and
- * fault injection that fails exactly the chosen calls, run after run.
+ * counter, the "outside Refresh" finding, death releasing everything,
+ * fault injection that fails exactly the chosen calls, run after run, and
+ * the [out] pointer and count NULL/0 when a fault or death fails a call.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,9 @@
 #include "instfix.h"
 
 #define NOBJ 6
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 struct fx {
     struct instfix f;
@@ -744,6 +748,41 @@ static void a_host_allocation_failure_adds_nothing(void **state)
     assert_int_equal(hpenum_count(x->e), 2);
 }
 
+/* Calls QueryInterface and GetObjects, each expected to fail with `want`
+ * at its entry: *ppv NULL, *puReturned 0 and the caller's array untouched. */
+static void expect_null_outs(IWbemHiPerfEnum *it, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemHiPerfEnum_QueryInterface(it, &IID_IWbemHiPerfEnum, &p), want);
+    assert_null(p);
+    IWbemObjectAccess *out[NOBJ] = {GARBAGE};
+    ULONG n = 77;
+    assert_int_equal(IWbemHiPerfEnum_GetObjects(it, 0, NOBJ, out, &n), want);
+    assert_int_equal(n, 0);
+    assert_ptr_equal(out[0], GARBAGE);
+}
+
+/* COM-OUT-NULL-ON-FAILURE, kept by the host itself: an injected fault and
+ * a dead enumerator fail the call at its entry, the [out]s NULL/0. */
+static void out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    LONG ids[2] = {1, 2};
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 2, ids, x->obj), WBEM_S_NO_ERROR);
+    struct faults *f = &x->f.host->faults;
+    assert_int_equal(faults_add(f, HPM_IWbemHiPerfEnum_QueryInterface, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemHiPerfEnum_GetObjects, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_outs(x->it, E_FAIL);
+    assert_int_equal(instfix_held(x->obj[0], HP_ACTOR_PROVIDER), 1);   /* nothing handed out */
+
+    hp_actor_set(HP_ACTOR_HOST);
+    hobj_unref(hpenum_hobj(x->e), HP_ACTOR_HOST);     /* the last reference */
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_false(hobj_alive(hpenum_hobj(x->e)));
+    expect_null_outs(x->it, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(findings(x, LEDGER_USE_AFTER_RELEASE), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -773,6 +812,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fault_from_fails_every_add_from_n, setup, teardown),
         cmocka_unit_test(fault_random_fails_the_same_adds_on_every_run),
         cmocka_unit_test_setup_teardown(a_host_allocation_failure_adds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(out_pointers_are_null_when_a_fault_or_death_fails_the_call, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

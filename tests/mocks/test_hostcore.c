@@ -37,12 +37,13 @@ static struct tobj *impl_from_hobj(struct hobj *h)
 static HRESULT STDMETHODCALLTYPE tobj_QueryInterface(IUnknown *iface, REFIID riid, void **ppv)
 {
     struct tobj *o = impl_from_IUnknown(iface);
+    if (ppv)
+        *ppv = NULL;     /* before host_enter: NULL on its failures too (host.h) */
     HRESULT hr = host_enter(o->host, &o->hdr, HPM_IUnknown_QueryInterface);
     if (hr != S_OK)
         return hr;
     if (!ppv)
         return host_leave(o->host, &o->hdr, HPM_IUnknown_QueryInterface, 0, 0, 0, 0, E_POINTER);
-    *ppv = NULL;
     if (!IsEqualIID(riid, &IID_IUnknown))
         return host_leave(o->host, &o->hdr, HPM_IUnknown_QueryInterface, 0, 0, 0, 0, E_NOINTERFACE);
     hobj_addref(&o->hdr);
@@ -172,6 +173,7 @@ static void use_after_last_release_is_recorded_not_crashed(void **state)
     assert_int_equal(o->dead_calls, 1);
     void *p = (void *)1;
     assert_int_equal(IUnknown_QueryInterface(&o->IUnknown_iface, &IID_IUnknown, &p), CO_E_OBJNOTCONNECTED);
+    assert_null(p);
     assert_int_equal(IUnknown_AddRef(&o->IUnknown_iface), 0);
     assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 2);
     assert_int_equal(ledger_count(&host->ledger, LEDGER_OVER_RELEASE), 0);
@@ -339,9 +341,12 @@ static void fault_nth_fails_exactly_that_call(void **state)
     void *p;
     HRESULT got[4];
     for (int i = 0; i < 4; i++) {
+        p = (void *)1;
         got[i] = IUnknown_QueryInterface(&o->IUnknown_iface, &IID_IUnknown, &p);
         if (got[i] == S_OK)
             IUnknown_Release((IUnknown *)p);
+        else
+            assert_null(p);
     }
     assert_int_equal(got[0], S_OK);
     assert_int_equal(got[1], E_OUTOFMEMORY);

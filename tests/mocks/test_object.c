@@ -8,7 +8,8 @@
  * SpawnInstance, CompareTo, InheritsFrom, GetObjectText (read back by the
  * MOF reader), system properties, qualifier sets, QueryInterface, Lock,
  * the ledger's findings (over-release, leak, use after release), fault
- * injection, and the host-side API.
+ * injection, the [out] pointers NULL when a fault or death fails a call,
+ * and the host-side API.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,9 @@ static const char test_mof[] =
     "class Test_Threads { [key] string Name; uint32 Count; sint64 Big; };\n";
 
 #define ALL_PROPS 24
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 struct fx {
     struct repo *repo;
@@ -1268,7 +1272,9 @@ static void spawn_instance_starts_from_the_defaults(void **state)
     get(o3, u"U8", &v, CIM_UINT8);
     assert_int_equal(v.bVal, 200);
 
-    assert_int_equal(IWbemClassObject_SpawnInstance(x->cls, 1, &o3), WBEM_E_INVALID_PARAMETER);
+    IWbemClassObject *bad = GARBAGE;
+    assert_int_equal(IWbemClassObject_SpawnInstance(x->cls, 1, &bad), WBEM_E_INVALID_PARAMETER);
+    assert_null(bad);                                /* NULL on every failure */
     assert_int_equal(IWbemClassObject_SpawnInstance(x->cls, 0, NULL), WBEM_E_INVALID_PARAMETER);
     IWbemClassObject_Release(o3);
     IWbemClassObject_Release(o2);
@@ -1899,6 +1905,108 @@ static void fault_injection_fails_exactly_the_chosen_call(void **state)
     IWbemClassObject_Release(o);
 }
 
+/* Calls every IWbemClassObject/IWbemObjectAccess method of o with an [out]
+ * interface pointer, BSTR or SAFEARRAY, each expected to fail with `want`
+ * at its entry (h: a valid handle of o), and checks they came back NULL. */
+static void expect_null_object_outs(IWbemClassObject *o, LONG h, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemClassObject_QueryInterface(o, &IID_IWbemObjectAccess, &p), want);
+    assert_null(p);
+    IWbemQualifierSet *qs = GARBAGE;
+    assert_int_equal(IWbemClassObject_GetQualifierSet(o, &qs), want);
+    assert_null(qs);
+    qs = GARBAGE;
+    assert_int_equal(IWbemClassObject_GetPropertyQualifierSet(o, u"Str", &qs), want);
+    assert_null(qs);
+    SAFEARRAY *sa = GARBAGE;
+    assert_int_equal(IWbemClassObject_GetNames(o, NULL, WBEM_FLAG_ALWAYS, NULL, &sa), want);
+    assert_null(sa);
+    BSTR b = GARBAGE;
+    assert_int_equal(IWbemClassObject_Next(o, 0, &b, NULL, NULL, NULL), want);
+    assert_null(b);
+    IWbemClassObject *c = GARBAGE;
+    assert_int_equal(IWbemClassObject_Clone(o, &c), want);
+    assert_null(c);
+    c = GARBAGE;
+    assert_int_equal(IWbemClassObject_SpawnInstance(o, 0, &c), want);
+    assert_null(c);
+    b = GARBAGE;
+    assert_int_equal(IWbemClassObject_GetObjectText(o, 0, &b), want);
+    assert_null(b);
+    b = GARBAGE;
+    assert_int_equal(IWbemClassObject_GetPropertyOrigin(o, u"Str", &b), want);
+    assert_null(b);
+    b = GARBAGE;
+    CIMTYPE t = 0x7777;
+    assert_int_equal(IWbemObjectAccess_GetPropertyInfoByHandle(oa(o), h, &b, &t), want);
+    assert_null(b);
+    assert_int_equal(t, 0x7777);           /* not an [out] pointer: left alone */
+}
+
+static const enum hp_method object_out_methods[] = {
+    HPM_IWbemClassObject_QueryInterface, HPM_IWbemClassObject_GetQualifierSet,
+    HPM_IWbemClassObject_GetPropertyQualifierSet, HPM_IWbemClassObject_GetNames,
+    HPM_IWbemClassObject_Next, HPM_IWbemClassObject_Clone, HPM_IWbemClassObject_SpawnInstance,
+    HPM_IWbemClassObject_GetObjectText, HPM_IWbemClassObject_GetPropertyOrigin,
+    HPM_IWbemObjectAccess_GetPropertyInfoByHandle,
+};
+
+/* COM-OUT-NULL-ON-FAILURE, kept by the host itself: an injected fault and
+ * a dead object fail the call at its entry, the [out] pointers NULL. */
+static void object_out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct faults *f = &x->host->faults;
+    IWbemClassObject *o = spawn(x);
+    LONG h = handle(o, u"U32");
+    assert_int_equal(IWbemClassObject_BeginEnumeration(o, 0), S_OK);
+    size_t n = sizeof object_out_methods / sizeof *object_out_methods;
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(faults_add(f, object_out_methods[i], FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_object_outs(o, h, E_FAIL);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(faults_fired(f, object_out_methods[i]), 1);
+    assert_int_equal(held_by(o, HP_ACTOR_PROVIDER), 1);      /* nothing handed out */
+    assert_int_equal(ledger_held(&x->host->ledger, HP_ACTOR_PROVIDER), 1);
+
+    assert_int_equal(IWbemClassObject_Release(o), 0);         /* the last reference */
+    expect_null_object_outs(o, h, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&x->host->ledger, LEDGER_USE_AFTER_RELEASE), n);
+}
+
+/* The same for a qualifier set: QueryInterface, GetNames, Next. */
+static void expect_null_qualset_outs(IWbemQualifierSet *qs, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemQualifierSet_QueryInterface(qs, &IID_IWbemQualifierSet, &p), want);
+    assert_null(p);
+    SAFEARRAY *sa = GARBAGE;
+    assert_int_equal(IWbemQualifierSet_GetNames(qs, 0, &sa), want);
+    assert_null(sa);
+    BSTR b = GARBAGE;
+    assert_int_equal(IWbemQualifierSet_Next(qs, 0, &b, NULL, NULL), want);
+    assert_null(b);
+}
+
+static void qualifier_set_out_pointers_are_null_when_a_fault_or_death_fails_the_call(void **state)
+{
+    struct fx *x = *state;
+    struct faults *f = &x->host->faults;
+    IWbemQualifierSet *qs = NULL;
+    assert_int_equal(IWbemClassObject_GetQualifierSet(x->cls, &qs), S_OK);
+    assert_int_equal(IWbemQualifierSet_BeginEnumeration(qs, 0), S_OK);
+    assert_int_equal(faults_add(f, HPM_IWbemQualifierSet_QueryInterface, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemQualifierSet_GetNames, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    assert_int_equal(faults_add(f, HPM_IWbemQualifierSet_Next, FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_qualset_outs(qs, E_FAIL);
+    assert_int_equal(ledger_held(&x->host->ledger, HP_ACTOR_PROVIDER), 1);   /* only qs */
+
+    assert_int_equal(IWbemQualifierSet_Release(qs), 0);      /* the last reference */
+    expect_null_qualset_outs(qs, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&x->host->ledger, LEDGER_USE_AFTER_RELEASE), 3);
+}
+
 /* ---- The host's own API -------------------------------------------------------------- */
 
 static void host_side_values_paths_and_copies(void **state)
@@ -2091,6 +2199,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_reference_kept_is_reported_as_a_leak, setup, teardown),
         cmocka_unit_test_setup_teardown(a_call_after_the_last_release_fails_without_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_injection_fails_exactly_the_chosen_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(object_out_pointers_are_null_when_a_fault_or_death_fails_the_call, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(qualifier_set_out_pointers_are_null_when_a_fault_or_death_fails_the_call,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(host_side_values_paths_and_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(objects_of_one_class_on_many_threads, setup, teardown),
     };

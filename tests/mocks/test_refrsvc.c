@@ -7,9 +7,11 @@
  * provider, a provider that cannot load, access denied, NULL arguments),
  * versions, cancel ids with StopRefreshing, WBEM_E_NOT_AVAILABLE, GUIDs
  * stable until a simulated server restart, reconnection with per-item
- * results, the three blob types, the blob decoder, and the done criterion:
- * a remote refresh returns the same counter values as an in-process
- * client refresher at the same fake instant.
+ * results, the three blob types, the blob decoder, the [out] pointers
+ * (and the refresh info) NULL when an injected fault or a dead object fails
+ * a call at its entry, and the done criterion: a remote refresh returns the
+ * same counter values as an in-process client refresher at the same fake
+ * instant.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +34,9 @@
 #define PROCESSOR u"Win32_PerfRawData_HiPerfCheck_Processor"
 #define PROCESS u"Win32_PerfRawData_HiPerfCheck_Process"
 #define DISK_C u"HiPerfCheck_Disk.DeviceID=\"C:\""
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 static struct refrfix *fx(void **state)
 {
@@ -715,6 +720,113 @@ static void every_host_allocation_failing_in_turn_keeps_the_protocol_rules(void 
     assert_true(n > 20 && n < 2000);
 }
 
+/* Calls every IWbemRefreshingServices method with an [out] interface
+ * pointer or refresh info, each expected to fail with `want` at its entry,
+ * and checks what they gave back: NULL pointers, a zeroed GUID, the
+ * all-zero INVALID info, and server version 1 as on every other path. */
+static void expect_null_service_outs(IWbemRefreshingServices *s, HRESULT want)
+{
+    _WBEM_REFRESHER_ID id = refresher_id(1);
+    void *p = GARBAGE;
+    assert_int_equal(IWbemRefreshingServices_QueryInterface(s, &IID_IWbemRefreshingServices, &p), want);
+    assert_null(p);
+    _WBEM_REFRESH_INFO info;
+    DWORD ver = 77;
+    memset(&info, 0xAB, sizeof info);
+    assert_int_equal(IWbemRefreshingServices_AddObjectToRefresher(s, &id, CPU0, 0, NULL, 2, &info, &ver), want);
+    assert_invalid_info(&info);
+    assert_int_equal(ver, 1);
+    memset(&info, 0xAB, sizeof info);
+    ver = 77;
+    assert_int_equal(IWbemRefreshingServices_AddEnumToRefresher(s, &id, PROCESSOR, 0, NULL, 2, &info, &ver), want);
+    assert_invalid_info(&info);
+    assert_int_equal(ver, 1);
+    IWbemRemoteRefresher *rr = GARBAGE;
+    GUID g;
+    memset(&g, 0xAB, sizeof g);
+    ver = 77;
+    assert_int_equal(IWbemRefreshingServices_GetRemoteRefresher(s, &id, 0, 2, &rr, &g, &ver), want);
+    assert_null(rr);
+    assert_true(guid_zero(&g));
+    assert_int_equal(ver, 1);
+}
+
+/* The same for IWbemRemoteRefresher: QueryInterface, RemoteRefresh (count
+ * 0, array NULL) and Opnum5NotUsedOnWire (GUID zeroed). */
+static void expect_null_remote_outs(IWbemRemoteRefresher *rr, HRESULT want)
+{
+    void *p = GARBAGE;
+    assert_int_equal(IWbemRemoteRefresher_QueryInterface(rr, &IID_IWbemRemoteRefresher, &p), want);
+    assert_null(p);
+    LONG n = 77;
+    WBEM_REFRESHED_OBJECT *objs = GARBAGE;
+    assert_int_equal(IWbemRemoteRefresher_RemoteRefresh(rr, 0, &n, &objs), want);
+    assert_int_equal(n, 0);
+    assert_null(objs);
+    GUID g;
+    memset(&g, 0xAB, sizeof g);
+    assert_int_equal(IWbemRemoteRefresher_Opnum5NotUsedOnWire(rr, 0, &g), want);
+    assert_true(guid_zero(&g));
+}
+
+static void out_pointers_are_null_when_an_injected_fault_fails_the_call(void **state)
+{
+    struct refrfix *f = fx(state);
+    struct faults *fl = &f->host->faults;
+    static const enum hp_method sites[] = {
+        HPM_IWbemRefreshingServices_QueryInterface,   HPM_IWbemRefreshingServices_AddObjectToRefresher,
+        HPM_IWbemRefreshingServices_AddEnumToRefresher, HPM_IWbemRefreshingServices_GetRemoteRefresher,
+        HPM_IWbemRemoteRefresher_QueryInterface,      HPM_IWbemRemoteRefresher_RemoteRefresh,
+        HPM_IWbemRemoteRefresher_Opnum5NotUsedOnWire,
+    };
+    _WBEM_REFRESH_INFO info;
+    assert_int_equal(add_path(f, 1, CPU0, &info), S_OK);
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        assert_int_equal(faults_add(fl, sites[i], FAULT_NTH, 1, 0, 0, E_FAIL), 0);
+    expect_null_service_outs(svc(f), E_FAIL);
+    expect_null_remote_outs(info.m_Info.m_Remote.m_pRefresher, E_FAIL);
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        assert_int_equal(faults_fired(fl, sites[i]), 1);
+    /* Nothing was added or handed out; the same calls work again. */
+    assert_int_equal(refrfix_provider_calls(f, HPM_IWbemHiPerfProvider_CreateRefreshableEnum), 0);
+    LONG n = 0;
+    WBEM_REFRESHED_OBJECT *objs = NULL;
+    assert_int_equal(IWbemRemoteRefresher_RemoteRefresh(info.m_Info.m_Remote.m_pRefresher, 0, &n, &objs), S_OK);
+    assert_int_equal(n, 1);
+    free_refreshed(objs, n);
+    info_release(&info);
+}
+
+/* A dead service (its last reference released) takes its server refreshers
+ * with it: every call on either fails at its entry, the [out]s NULL all the
+ * same.  A host of its own: a call on a dead object is a finding the shared
+ * teardown refuses. */
+static void out_pointers_are_null_when_the_object_is_dead(void **state)
+{
+    (void)state;
+    struct host *host;
+    assert_int_equal(host_new(&host, NULL, NULL), 0);
+    struct refrsvc *s;
+    assert_int_equal(refrsvc_new(&s, host, HP_ACTOR_CLIENT), 0);
+    hp_actor_set(HP_ACTOR_CLIENT);
+    IWbemRefreshingServices *it = refrsvc_iface(s);
+    _WBEM_REFRESHER_ID id = refresher_id(1);
+    IWbemRemoteRefresher *rr = NULL;
+    GUID g;
+    DWORD ver;
+    assert_int_equal(IWbemRefreshingServices_GetRemoteRefresher(it, &id, 0, 2, &rr, &g, &ver), S_OK);
+    IWbemRemoteRefresher_Release(rr);
+    assert_int_equal(IWbemRefreshingServices_Release(it), 0);          /* the last reference */
+    assert_false(hobj_alive(refrsvc_hobj(s)));
+    assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_HOST), 0);   /* the server refresher died too */
+
+    expect_null_service_outs(it, CO_E_OBJNOTCONNECTED);
+    expect_null_remote_outs(rr, CO_E_OBJNOTCONNECTED);
+    assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 7);
+    hp_actor_set(HP_ACTOR_HOST);
+    host_free(host);
+}
+
 /* ---- The done criterion ------------------------------------------------------------------ */
 
 /* Every property of the client's object equals the decoded blob's. */
@@ -965,6 +1077,8 @@ int main(int argc, char **argv)
         T(reconnect_gives_one_result_per_item),
         T(remote_refresh_returns_all_enum_and_error_blobs),
         T(every_host_allocation_failing_in_turn_keeps_the_protocol_rules),
+        T(out_pointers_are_null_when_an_injected_fault_fails_the_call),
+        cmocka_unit_test(out_pointers_are_null_when_the_object_is_dead),
         T(remote_refresh_equals_in_process_refresh_at_the_same_instant),
         T(blob_round_trips_strings_integers_and_nulls),
         T(blob_round_trips_every_cim_type),

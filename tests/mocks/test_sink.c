@@ -4,8 +4,9 @@
  * and refuses foreign pointers as a finding, SetStatus is recorded and the
  * first completion gives the final status, an Indicate after completion is
  * a finding, records follow the journal's order, death drops the
- * references, and the waits return true once complete and false (without
- * hanging) when nothing ever completes.
+ * references, the waits return true once complete and false (without
+ * hanging) when nothing ever completes, and QueryInterface's [out] pointer
+ * is NULL when an injected fault or a dead sink fails the call.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,9 @@
 #include "sink.h"
 
 #define NOBJ 4
+
+/* What an uninitialised [out] pointer holds. */
+#define GARBAGE ((void *)(uintptr_t)0xdeadbeefu)
 
 struct fx {
     struct instfix f;
@@ -309,6 +313,27 @@ static void an_injected_fault_fails_exactly_that_indicate(void **state)
     assert_int_equal(st.objects, 2);
 }
 
+/* COM-OUT-NULL-ON-FAILURE, kept by the host itself: the call fails at its
+ * entry, before riid is looked at, and *ppv is NULL all the same. */
+static void sink_query_interface_nulls_its_out_pointer_on_a_fault_or_death(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(faults_add(&x->f.host->faults, HPM_IWbemObjectSink_QueryInterface, FAULT_NTH, 1, 0, 0,
+                                E_FAIL), 0);
+    void *p = GARBAGE;
+    assert_int_equal(IWbemObjectSink_QueryInterface(x->it, &IID_IWbemObjectSink, &p), E_FAIL);
+    assert_null(p);
+
+    hp_actor_set(HP_ACTOR_HOST);
+    hobj_unref(objsink_hobj(x->s), HP_ACTOR_HOST);     /* the last reference */
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_false(hobj_alive(objsink_hobj(x->s)));
+    p = GARBAGE;
+    assert_int_equal(IWbemObjectSink_QueryInterface(x->it, &IID_IWbemObjectSink, &p), CO_E_OBJNOTCONNECTED);
+    assert_null(p);
+    assert_int_equal(findings(x, LEDGER_USE_AFTER_RELEASE), 1);
+}
+
 /* ---- IWbemProviderInitSink ---------------------------------------------------- */
 
 struct initfx {
@@ -409,6 +434,25 @@ static void init_query_interface_follows_the_com_rules(void **state)
     assert_int_equal(ledger_count(&x->host->ledger, LEDGER_USE_AFTER_RELEASE), 1);
 }
 
+static void init_query_interface_nulls_its_out_pointer_on_a_fault_or_death(void **state)
+{
+    struct initfx *x = *state;
+    assert_int_equal(faults_add(&x->host->faults, HPM_IWbemProviderInitSink_QueryInterface, FAULT_NTH, 1, 0,
+                                0, E_FAIL), 0);
+    void *p = GARBAGE;
+    assert_int_equal(IWbemProviderInitSink_QueryInterface(x->it, &IID_IWbemProviderInitSink, &p), E_FAIL);
+    assert_null(p);
+
+    hp_actor_set(HP_ACTOR_HOST);
+    hobj_unref(initsink_hobj(x->s), HP_ACTOR_HOST);    /* the last reference */
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    p = GARBAGE;
+    assert_int_equal(IWbemProviderInitSink_QueryInterface(x->it, &IID_IWbemProviderInitSink, &p),
+                     CO_E_OBJNOTCONNECTED);
+    assert_null(p);
+    assert_int_equal(ledger_count(&x->host->ledger, LEDGER_USE_AFTER_RELEASE), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,10 +467,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(wait_gives_up_when_nothing_completes, setup, teardown),
         cmocka_unit_test_setup_teardown(sink_query_interface_follows_the_com_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(an_injected_fault_fails_exactly_that_indicate, setup, teardown),
+        cmocka_unit_test_setup_teardown(sink_query_interface_nulls_its_out_pointer_on_a_fault_or_death, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(init_set_status_is_counted_and_always_succeeds, init_setup, init_teardown),
         cmocka_unit_test_setup_teardown(init_nonzero_flags_are_a_finding, init_setup, init_teardown),
         cmocka_unit_test_setup_teardown(init_wait_returns_on_status_and_gives_up_without, init_setup, init_teardown),
         cmocka_unit_test_setup_teardown(init_query_interface_follows_the_com_rules, init_setup, init_teardown),
+        cmocka_unit_test_setup_teardown(init_query_interface_nulls_its_out_pointer_on_a_fault_or_death,
+                                        init_setup, init_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
