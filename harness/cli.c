@@ -47,6 +47,7 @@ static const struct command commands[] = {
     {"inspect", "show what a MOF registers; with --provider, whether the provider loads", cmd_inspect},
     {"bless", "record a provider build as its baseline in the oracle", cmd_bless},
     {"report", "rewrite the reports of a stored run", cmd_report},
+    {"todo", "add, list or remove the expected failures (todos) kept in the oracle", cmd_todo},
     {"bench", "benchmarks of the harness and the reference provider", cmd_bench},
 };
 

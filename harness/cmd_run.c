@@ -192,7 +192,7 @@ static int check_provider_file(const char *path)
     return 0;
 }
 
-/* The classes a scenario runs for, by its for-each. */
+/* The cases of a scenario: one per class it runs for (suite_case_classes()). */
 static void plan_scenario(struct plan_vec *plan, const struct scn_file *f, size_t fi,
                           const struct repo *repo, double timeout_s)
 {
@@ -200,29 +200,13 @@ static void plan_scenario(struct plan_vec *plan, const struct scn_file *f, size_
                               .timeout_s = f->timeout_ns ? (double)f->timeout_ns / 1e9 : timeout_s,
                               .start_epoch = f->start},
                         .scenario = fi};
-    if (f->for_each == SCN_FOR_NONE) {
-        p.c.class_name = "";
-        HP_VEC_PUSH(plan, p);
-        return;
-    }
-    if (f->for_each == SCN_FOR_NAMED) {
-        p.c.class_name = f->for_class;
-        HP_VEC_PUSH(plan, p);
-        return;
-    }
-    for (size_t i = 0; i < repo_class_count(repo); i++) {
-        const struct repo_class *c = repo_class_at(repo, i);
-        if (c->system || !c->dynamic || c->abstract)
-            continue;
-        const struct repo_provider *prov = repo_provider_for_class(repo, c);
-        if (!prov)
-            continue;
-        bool hiperf = c->hiperf && repo_provider_is_hiperf(repo, prov);
-        if ((f->for_each == SCN_FOR_HIPERF && !hiperf) || (f->for_each == SCN_FOR_ORDINARY && hiperf))
-            continue;
-        p.c.class_name = c->name;
+    const char **classes;
+    size_t n = suite_case_classes(&classes, f, repo);
+    for (size_t i = 0; n != SIZE_MAX && i < n; i++) {
+        p.c.class_name = classes[i];
         HP_VEC_PUSH(plan, p);
     }
+    free(classes);
 }
 
 /* Registers a scenario and its checks, plus the `needs` check a SKIP
@@ -337,16 +321,6 @@ static int case_done(const struct case_result *r, void *ud)
     return failed ? 1 : 0;
 }
 
-/* The provider identity a run is recorded under: its first refresher-
- * capable registration, else its first. */
-static const struct repo_provider *identity(const struct repo *repo)
-{
-    for (size_t i = 0; i < repo_provider_count(repo); i++)
-        if (repo_provider_is_hiperf(repo, repo_provider_at(repo, i)))
-            return repo_provider_at(repo, i);
-    return repo_provider_count(repo) ? repo_provider_at(repo, 0) : NULL;
-}
-
 static int run_suite(struct run_opts *o, const char *cmd)
 {
     int status = HP_EXIT_INTERNAL, rc;
@@ -450,12 +424,9 @@ static int run_suite(struct run_opts *o, const char *cmd)
             status = hp_error_exit_status(rc);
             goto out;
         }
-    const struct repo_provider *id = identity(repo);
-    char clsid[39] = "";
-    if (id && id->has_clsid)
-        snprintf(clsid, sizeof clsid, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", (unsigned)id->clsid.Data1,
-                 id->clsid.Data2, id->clsid.Data3, id->clsid.Data4[0], id->clsid.Data4[1], id->clsid.Data4[2],
-                 id->clsid.Data4[3], id->clsid.Data4[4], id->clsid.Data4[5], id->clsid.Data4[6], id->clsid.Data4[7]);
+    const struct repo_provider *id = suite_identity(repo);
+    char clsid[39];
+    suite_clsid_text(clsid, id);
     char *data;
     size_t dlen;
     char sha[65] = "";

@@ -13,5 +13,6 @@ int cmd_bless(int argc, char **argv);
 int cmd_requirements(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_todo(int argc, char **argv);
 
 #endif

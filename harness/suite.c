@@ -1,5 +1,6 @@
 /*
- * harness/suite.c - the built-in paths and scenario gathering (suite.h).
+ * harness/suite.c - the built-in paths and scenario gathering (suite.h),
+ * and what a run makes of a MOF (its identity, the classes of each case).
  * Invariant: a suite either loads whole or not at all: one bad file fails
  * the load with its position, nothing half-parsed is returned.
  */
@@ -226,4 +227,54 @@ int suite_covers(const struct scn_file *f, const char *req_id)
                 found = 1;
     scn_checks_free(checks, n);
     return found;
+}
+
+const struct repo_provider *suite_identity(const struct repo *repo)
+{
+    for (size_t i = 0; i < repo_provider_count(repo); i++)
+        if (repo_provider_is_hiperf(repo, repo_provider_at(repo, i)))
+            return repo_provider_at(repo, i);
+    return repo_provider_count(repo) ? repo_provider_at(repo, 0) : NULL;
+}
+
+void suite_clsid_text(char out[39], const struct repo_provider *prov)
+{
+    out[0] = 0;
+    if (!prov || !prov->has_clsid)
+        return;
+    const GUID *g = &prov->clsid;
+    snprintf(out, 39, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", (unsigned)g->Data1, g->Data2, g->Data3,
+             g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+}
+
+size_t suite_case_classes(const char ***out, const struct scn_file *f, const struct repo *repo)
+{
+    *out = NULL;
+    HP_VEC(const char *) v = {0};
+    int rc = 0;
+    if (f->for_each == SCN_FOR_NONE) {
+        rc = HP_VEC_PUSH(&v, "");
+    } else if (f->for_each == SCN_FOR_NAMED) {
+        rc = HP_VEC_PUSH(&v, f->for_class);
+    } else {
+        for (size_t i = 0; !rc && i < repo_class_count(repo); i++) {
+            const struct repo_class *c = repo_class_at(repo, i);
+            if (c->system || !c->dynamic || c->abstract)
+                continue;
+            const struct repo_provider *prov = repo_provider_for_class(repo, c);
+            if (!prov)
+                continue;
+            bool hiperf = c->hiperf && repo_provider_is_hiperf(repo, prov);
+            if ((f->for_each == SCN_FOR_HIPERF && !hiperf) || (f->for_each == SCN_FOR_ORDINARY && hiperf))
+                continue;
+            rc = HP_VEC_PUSH(&v, c->name);
+        }
+    }
+    if (rc) {
+        free(v.v);
+        hp_error_set(HP_ENOMEM, "out of memory");
+        return SIZE_MAX;
+    }
+    *out = v.v;
+    return v.n;
 }

@@ -10,12 +10,17 @@
  * with <libdir> the configured CMAKE_INSTALL_LIBDIR, then ../lib/hiperfcheck,
  * <bindir>/../share/hiperfcheck/scenarios), then the build tree
  * (<bindir>/../lib/libhiperf_refprov.so, the source tree's scenarios/).
+ *
+ * Also what a run makes of a MOF, for every command that must agree with
+ * `run` on it (run, bless, todo): the provider identity its runs are
+ * recorded under and the classes each scenario's cases are for.
  */
 #ifndef HIPERF_SUITE_H
 #define HIPERF_SUITE_H
 
 #include <stddef.h>
 
+#include "repo.h"
 #include "scn.h"
 
 /* Owned paths (free()); NULL with a message when none exists. */
@@ -41,5 +46,21 @@ void suite_free(struct suite *s);
 
 /* True if any check or the covers of f names the requirement. */
 int suite_covers(const struct scn_file *f, const char *req_id);
+
+/* The provider a run of repo's MOF is recorded under (its identity:
+ * registered Name + CLSID, docs/oracle.md): its first refresher-capable
+ * registration, else its first; NULL when it registers none.  Borrowed
+ * from repo. */
+const struct repo_provider *suite_identity(const struct repo *repo);
+/* prov's CLSID as runs store it, "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
+ * "" when prov is NULL or registers none. */
+void suite_clsid_text(char out[39], const struct repo_provider *prov);
+/* The classes a run of repo's MOF has cases of f for (its for-each): ""
+ * once for a scenario without for-each, the class it names, or each
+ * dynamic, concrete, provided class of the kind it names in declaration
+ * order.  *out is an owned array (free()) of names borrowed from f and
+ * repo, NULL when none.  Returns the count, or SIZE_MAX with *out NULL and
+ * HP_ENOMEM set. */
+size_t suite_case_classes(const char ***out, const struct scn_file *f, const struct repo *repo);
 
 #endif

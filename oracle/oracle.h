@@ -228,10 +228,28 @@ struct oracle_todo_def {
     const char *reason;          /* required: why it is expected to fail */
 };
 
-/* Adds a todo (borrowed fields) and returns its id.  The rule it applies is
- * in docs/oracle.md ("Expected failures"). */
+/* Adds a todo (borrowed fields) and returns its id, one never given before
+ * in this database (a removed todo's id is not reused).  The rule it
+ * applies is in docs/oracle.md ("Expected failures").  HP_EINVAL without a scenario,
+ * a check id or a reason, for a CLSID that is none, or when a todo with the
+ * same identity, scenario, class pattern and check already exists. */
 int oracle_add_todo(int64_t *todo_id, struct oracle *o, const struct oracle_todo_def *t);
+/* Removes a todo; HP_ENOTFOUND "todo N: no such todo" when there is none. */
 int oracle_remove_todo(struct oracle *o, int64_t todo_id);
+
+/* A stored todo, as oracle_list_todos() reads it back: every field as
+ * stored ("*" where the todo names no identity, scenario, class or check;
+ * a CLSID in the normalized form "{XXXXXXXX-...}"). */
+struct oracle_todo_info {
+    int64_t id;
+    char *provider_name, *provider_clsid;
+    char *scenario, *class_pattern, *check_id;
+    char *reason;
+};
+/* Every todo, sorted by id (the order they apply in); works on a read-only
+ * handle.  *out owned (oracle_todos_free()), NULL when *n is 0. */
+int oracle_list_todos(struct oracle_todo_info **out, size_t *n, struct oracle *o);
+void oracle_todos_free(struct oracle_todo_info *t, size_t n);
 
 /* ---- Baselines ------------------------------------------------------------ */
 

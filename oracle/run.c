@@ -1,7 +1,8 @@
 /*
  * oracle/run.c - runs and cases: starting a run, judging a finished case
  * (its observations, the expected failures, the case's own verdict) and
- * storing it, finishing the run, judging a stored run again.
+ * storing it, finishing the run, judging a stored run again; and the
+ * todos those judgements apply (adding, removing, listing them).
  *
  * Invariant: a case is written in exactly one transaction with all its
  * observations and verdicts, so the database only ever holds whole cases;
@@ -1031,10 +1032,37 @@ int oracle_add_todo(int64_t *todo_id, struct oracle *o, const struct oracle_todo
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
-    rc = oracle_prepare(&st, o, "INSERT INTO todos(provider_name, provider_clsid, scenario, class_pattern, check_id,"
-                                " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    /* A todo's id is never given again once it is removed: the reports of
+     * earlier runs name it, and a script that removes "todo 3" must not
+     * remove a newer one.  meta.todo_last_id keeps the highest id given. */
+    int64_t id = 0;
+    rc = oracle_prepare(&st, o, "SELECT max(coalesce((SELECT max(id) FROM todos), 0),"
+                                " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'todo_last_id'), 0))"
+                                " + 1");
     if (rc)
         goto out;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = oracle_db_error(o, "number a todo");
+        goto out;
+    }
+    id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = oracle_prepare(&st, o, "INSERT OR REPLACE INTO meta(key, value) VALUES ('todo_last_id', ?1)");
+    if (rc)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = oracle_db_error(o, "number a todo");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = oracle_prepare(&st, o, "INSERT INTO todos(id, provider_name, provider_clsid, scenario, class_pattern,"
+                                " check_id, reason) VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)");
+    if (rc)
+        goto out;
+    sqlite3_bind_int64(st, 7, id);
     sqlite3_bind_text(st, 1, t->provider_name ? t->provider_name : "*", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, clsid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, t->scenario, -1, SQLITE_STATIC);
@@ -1050,8 +1078,9 @@ int oracle_add_todo(int64_t *todo_id, struct oracle *o, const struct oracle_todo
         rc = oracle_db_error(o, "store a todo");
         goto out;
     }
-    *todo_id = sqlite3_last_insert_rowid(o->db);
     rc = oracle_tx_commit(o);
+    if (!rc)
+        *todo_id = id;
 out:
     sqlite3_finalize(st);
     if (rc)
@@ -1086,4 +1115,62 @@ out:
     else
         o->run.id = 0;
     return rc;
+}
+
+void oracle_todos_free(struct oracle_todo_info *t, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++) {
+        free(t[i].provider_name);
+        free(t[i].provider_clsid);
+        free(t[i].scenario);
+        free(t[i].class_pattern);
+        free(t[i].check_id);
+        free(t[i].reason);
+    }
+    free(t);
+}
+
+int oracle_list_todos(struct oracle_todo_info **out, size_t *n, struct oracle *o)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = oracle_prepare(&st, o, "SELECT id, provider_name, provider_clsid, scenario, class_pattern, check_id,"
+                                    " reason FROM todos ORDER BY id");
+    if (rc)
+        return rc;
+    struct oracle_todo_info *v = NULL;
+    size_t nv = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (hp_grow((void **)&v, &cap, nv + 1, sizeof *v)) {
+            rc = hp_error_set(HP_ENOMEM, "out of memory");
+            break;
+        }
+        struct oracle_todo_info *t = &v[nv++];
+        *t = (struct oracle_todo_info){
+            .id = sqlite3_column_int64(st, 0),
+            .provider_name = oracle_col_strdup(st, 1),
+            .provider_clsid = oracle_col_strdup(st, 2),
+            .scenario = oracle_col_strdup(st, 3),
+            .class_pattern = oracle_col_strdup(st, 4),
+            .check_id = oracle_col_strdup(st, 5),
+            .reason = oracle_col_strdup(st, 6),
+        };
+        if (!t->provider_name || !t->provider_clsid || !t->scenario || !t->class_pattern || !t->check_id ||
+            !t->reason) {
+            rc = hp_error_set(HP_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = oracle_db_error(o, "read the todos");
+    sqlite3_finalize(st);
+    if (rc) {
+        oracle_todos_free(v, nv);
+        return rc;
+    }
+    *out = v;
+    *n = nv;
+    return 0;
 }

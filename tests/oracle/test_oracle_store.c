@@ -662,6 +662,68 @@ static void todo_added_later_applies_when_judging_again(void **state)
     oracle_close(o);
 }
 
+static void todos_are_listed_in_id_order_and_ids_never_reused(void **state)
+{
+    struct env *e = *state;
+    struct oracle *o = fx_open(e->db);
+    struct oracle_todo_info *t = (void *)1;
+    size_t n = 99;
+    assert_int_equal(oracle_list_todos(&t, &n, o), 0);
+    assert_null(t);
+    assert_int_equal(n, 0);
+
+    /* Defaults are stored as "*", a CLSID in its normalized form. */
+    int64_t a = todo(o, NULL, "alpha", NULL, "*");
+    struct oracle_todo_def full = {.provider_name = FX_NAME, .provider_clsid = "11111111-2222-3333-4444-555555555555",
+                                   .scenario = "alpha", .class_pattern = "Win32_*", .check_id = "hr #2",
+                                   .reason = "bug 7:\tthe second call"};
+    int64_t b, c;
+    assert_int_equal(oracle_add_todo(&b, o, &full), 0);
+    c = todo(o, FX_NAME, "beta", "X", "load");
+    assert_true(a < b && b < c);
+    /* The same todo again (names compare without case, as WMI's do) is
+     * refused and leaves the list as it was. */
+    struct oracle_todo_def again = full;
+    again.provider_name = "testprovider";
+    again.reason = "another reason";
+    int64_t d = -1;
+    assert_int_equal(oracle_add_todo(&d, o, &again), HP_EINVAL);
+    assert_int_equal(d, 0);
+    assert_string_equal(hp_error_message(), "the same todo already exists");
+    assert_int_equal(oracle_remove_todo(o, a), 0);
+    oracle_close(o);
+
+    /* A reader lists them too, in id order. */
+    assert_int_equal(oracle_open(&o, e->db, ORACLE_OPEN_READONLY), 0);
+    assert_int_equal(oracle_list_todos(&t, &n, o), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[0].id, b);
+    assert_string_equal(t[0].provider_name, FX_NAME);
+    assert_string_equal(t[0].provider_clsid, FX_CLSID);
+    assert_string_equal(t[0].scenario, "alpha");
+    assert_string_equal(t[0].class_pattern, "Win32_*");
+    assert_string_equal(t[0].check_id, "hr #2");
+    assert_string_equal(t[0].reason, "bug 7:\tthe second call");
+    assert_int_equal(t[1].id, c);
+    assert_string_equal(t[1].provider_clsid, "*");
+    assert_string_equal(t[1].scenario, "beta");
+    assert_string_equal(t[1].check_id, "load");
+    oracle_todos_free(t, n);
+    oracle_close(o);
+
+    o = fx_open(e->db);
+    assert_int_equal(oracle_remove_todo(o, b), 0);
+    assert_int_equal(oracle_remove_todo(o, c), 0);
+    assert_int_equal(oracle_list_todos(&t, &n, o), 0);
+    assert_int_equal(n, 0);
+    assert_null(t);
+    /* A removed todo's id is never given again, even to the next todo of
+     * an emptied table: old reports and scripts name it. */
+    assert_int_equal(todo(o, NULL, "alpha", NULL, "*"), c + 1);
+    assert_int_equal(sql_int(e->db, "SELECT value FROM meta WHERE key = 'todo_last_id'"), c + 1);
+    oracle_close(o);
+}
+
 /* ---- Baselines ----------------------------------------------------------------- */
 
 /* A complete run of alpha with the value check at `value`; returns the run. */
@@ -1137,6 +1199,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(todo_over_iterations_needs_only_one_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(todo_for_a_whole_case_covers_crashes_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(todo_added_later_applies_when_judging_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(todos_are_listed_in_id_order_and_ids_never_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(baseline_round_trip_bless_change_restore, setup, teardown),
         cmocka_unit_test_setup_teardown(a_recording_run_can_bless_changed_values, setup, teardown),
         cmocka_unit_test_setup_teardown(bless_needs_a_complete_run, setup, teardown),
