@@ -495,12 +495,17 @@ static HRESULT refresh_locked(struct clientrefr *r, LONG flags)
 /* ---- Method entry and exit ------------------------------------------------------ */
 
 /* Checks the object, keeps it alive for the call and makes the thread the
- * host's; *caller is who called. */
-static HRESULT enter(struct clientrefr *r, enum hp_method m, enum hp_actor *caller)
+ * host's; *caller is who called.  A call refused at its entry (a dead
+ * refresher, an injected fault) is journaled here, with a0..a2 the
+ * arguments known before the call looked at anything (the ones it journals
+ * on its other failures), and its HRESULT is returned for the method to
+ * return at once: there is nothing to undo. */
+static HRESULT enter(struct clientrefr *r, enum hp_method m, enum hp_actor *caller, int64_t a0, int64_t a1,
+                     int64_t a2, uint8_t strmask)
 {
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(r->host, &r->hdr, m, a0, a1, a2, strmask, hr);
     *caller = hp_actor_current();
     hobj_ref(&r->hdr, HP_ACTOR_HOST);
     hp_actor_set(HP_ACTOR_HOST);
@@ -522,7 +527,7 @@ static HRESULT query_interface(struct clientrefr *r, enum hp_method m, REFIID ri
         *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, hr);
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, E_POINTER);
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefresher))
@@ -556,7 +561,7 @@ static HRESULT STDMETHODCALLTYPE refresher_Refresh(IWbemRefresher *iface, LONG l
     struct clientrefr *r = impl_from_IWbemRefresher(iface);
     const enum hp_method m = HPM_IWbemRefresher_Refresh;
     enum hp_actor caller;
-    HRESULT hr = enter(r, m, &caller);
+    HRESULT hr = enter(r, m, &caller, lFlags, 0, 0, 0);
     if (hr != S_OK)
         return hr;
     if (lFlags & ~(LONG)WBEM_FLAG_REFRESH_NO_AUTO_RECONNECT)
@@ -678,10 +683,10 @@ static HRESULT STDMETHODCALLTYPE config_AddObjectByPath(IWbemConfigureRefresher 
         *ppRefreshable = NULL;      /* on every failure, an injected one or a dead refresher's too */
     if (plId)
         *plId = 0;
-    HRESULT hr = enter(r, m, &caller);
+    int64_t sid = wszPath ? journal_intern16(&r->host->journal, wszPath) : 0;
+    HRESULT hr = enter(r, m, &caller, sid, 0, lFlags, 1);
     if (hr != S_OK)
         return hr;
-    int64_t sid = wszPath ? journal_intern16(&r->host->journal, wszPath) : 0;
     hr = check_add(r, pNamespace, wszPath, lFlags, ppRefreshable);
     if (FAILED(hr))
         return leave(r, m, caller, sid, 0, lFlags, 1, hr);
@@ -727,7 +732,9 @@ static HRESULT STDMETHODCALLTYPE config_AddObjectByTemplate(IWbemConfigureRefres
         *ppRefreshable = NULL;      /* on every failure, an injected one or a dead refresher's too */
     if (plId)
         *plId = 0;
-    HRESULT hr = enter(r, m, &caller);
+    /* The template is not looked at before the entry check: refused there,
+     * the call journals no path. */
+    HRESULT hr = enter(r, m, &caller, 0, 0, lFlags, 1);
     if (hr != S_OK)
         return hr;
     struct hobject *t = hobject_from_iface(pTemplate);
@@ -768,10 +775,10 @@ static HRESULT STDMETHODCALLTYPE config_AddEnum(IWbemConfigureRefresher *iface, 
         *ppEnum = NULL;             /* on every failure, an injected one or a dead refresher's too */
     if (plId)
         *plId = 0;
-    HRESULT hr = enter(r, m, &caller);
+    int64_t sid = wszClassName ? journal_intern16(&r->host->journal, wszClassName) : 0;
+    HRESULT hr = enter(r, m, &caller, sid, 0, lFlags, 1);
     if (hr != S_OK)
         return hr;
-    int64_t sid = wszClassName ? journal_intern16(&r->host->journal, wszClassName) : 0;
     hr = check_add(r, pNamespace, wszClassName, lFlags, ppEnum);
     if (FAILED(hr))
         return leave(r, m, caller, sid, 0, lFlags, 1, hr);
@@ -843,7 +850,9 @@ static HRESULT STDMETHODCALLTYPE config_AddRefresher(IWbemConfigureRefresher *if
     enum hp_actor caller;
     if (plId)
         *plId = 0;                  /* on every failure, an injected one or a dead refresher's too */
-    HRESULT hr = enter(r, m, &caller);
+    /* pRefresher is not looked at before the entry check: refused there,
+     * the call journals no refresher id. */
+    HRESULT hr = enter(r, m, &caller, 0, 0, lFlags, 0);
     if (hr != S_OK)
         return hr;
     struct clientrefr *n = clientrefr_from_iface(pRefresher);
@@ -884,7 +893,7 @@ static HRESULT STDMETHODCALLTYPE config_Remove(IWbemConfigureRefresher *iface, L
     struct clientrefr *r = impl_from_IWbemConfigureRefresher(iface);
     const enum hp_method m = HPM_IWbemConfigureRefresher_Remove;
     enum hp_actor caller;
-    HRESULT hr = enter(r, m, &caller);
+    HRESULT hr = enter(r, m, &caller, lId, lFlags, 0, 0);
     if (hr != S_OK)
         return hr;
     if (lFlags & ~(LONG)WBEM_FLAG_REFRESH_NO_AUTO_RECONNECT)

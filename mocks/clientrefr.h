@@ -66,7 +66,8 @@
  *    provider-side objects and enumerators.  The client's objects and
  *    enumerators stay valid as long as the client holds them.
  *
- * Journal: each method is one record (host_leave) with the caller's actor;
+ * Journal: each method call is one record (host_leave) with the caller's
+ * actor, a call refused at its entry (dead refresher, injected fault) too;
  * every call into the provider is journaled by HOST_CALL_PROVIDER with the
  * HOST as the caller; reconnects, nested refreshes and lost connections
  * are notes starting with "clientrefr #<id>:".

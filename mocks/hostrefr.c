@@ -31,7 +31,7 @@ static HRESULT STDMETHODCALLTYPE hr_QueryInterface(IWbemRefresher *iface, REFIID
         *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface);
     if (hr != S_OK)
-        return hr;
+        return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, hr);
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, E_POINTER);
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefresher)) {
@@ -57,10 +57,10 @@ static ULONG STDMETHODCALLTYPE hr_Release(IWbemRefresher *iface)
 static HRESULT STDMETHODCALLTYPE hr_Refresh(IWbemRefresher *iface, LONG lFlags)
 {
     struct hostrefr *r = impl_from_IWbemRefresher(iface);
+    /* Nothing to refresh: the entry's S_OK is WBEM_S_NO_ERROR; a refused
+     * entry is journaled the same way. */
     HRESULT hr = host_enter(r->host, &r->hdr, HPM_IWbemRefresher_Refresh);
-    if (hr != S_OK)
-        return hr;
-    return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_Refresh, lFlags, 0, 0, 0, WBEM_S_NO_ERROR);
+    return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_Refresh, lFlags, 0, 0, 0, hr);
 }
 
 static const IWbemRefresherVtbl hostrefr_vtbl = {hr_QueryInterface, hr_AddRef, hr_Release, hr_Refresh};

@@ -318,7 +318,7 @@ static HRESULT STDMETHODCALLTYPE ns_QueryInterface(IWbemServices *iface, REFIID 
         *ppv = NULL;                /* on every failure, an injected one or a dead namespace's too */
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_QueryInterface);
     if (hr != S_OK)
-        return hr;
+        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_QueryInterface, 0, 0, 0, 0, hr);
     if (!ppv || !riid)
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_QueryInterface, 0, 0, 0, 0, E_POINTER);
     struct refrsvc *rs;
@@ -357,11 +357,11 @@ static ULONG STDMETHODCALLTYPE ns_Release(IWbemServices *iface)
     do {                                                                                             \
         struct hnamespace *ns_ = impl_from_IWbemServices(iface);                                     \
         HRESULT e_ = host_enter(ns_->host, &ns_->hdr, HPM_IWbemServices_##name);                      \
-        if (e_ != S_OK)                                                                              \
-            return e_;                                                                               \
-        journal_note(&ns_->host->journal, "IWbemServices::" #name " is not simulated by the host");   \
-        return host_leave(ns_->host, &ns_->hdr, HPM_IWbemServices_##name, 0, 0, 0, 0,                \
-                          WBEM_E_NOT_SUPPORTED);                                                     \
+        if (e_ == S_OK) {                                                                            \
+            journal_note(&ns_->host->journal, "IWbemServices::" #name " is not simulated by the host"); \
+            e_ = WBEM_E_NOT_SUPPORTED;                                                               \
+        }                                                                                            \
+        return host_leave(ns_->host, &ns_->hdr, HPM_IWbemServices_##name, 0, 0, 0, 0, e_);           \
     } while (0)
 
 static HRESULT STDMETHODCALLTYPE ns_OpenNamespace(IWbemServices *iface, const BSTR strNamespace, LONG lFlags,
@@ -392,14 +392,13 @@ static HRESULT STDMETHODCALLTYPE ns_QueryObjectSink(IWbemServices *iface, LONG l
 }
 
 /* Resolves a path for GetObject: a class object, or an instance. */
-static HRESULT get_object(struct hnamespace *ns, const WCHAR *wpath, struct hobject **out, int64_t *sid)
+static HRESULT get_object(struct hnamespace *ns, const WCHAR *wpath, struct hobject **out)
 {
     struct host *host = ns->host;
     *out = NULL;
     char *path = hp_utf16_to_utf8(wpath, (size_t)-1, NULL);
     if (!path)
         return WBEM_E_INVALID_PARAMETER;
-    *sid = journal_intern(&host->journal, path);
     struct objpath op;
     HRESULT hr;
     if (objpath_parse(&op, path)) {
@@ -433,15 +432,15 @@ static HRESULT STDMETHODCALLTYPE ns_GetObject(IWbemServices *iface, const BSTR s
         *ppObject = NULL;           /* on every failure, an injected one or a dead namespace's too */
     if (ppCallResult)
         *ppCallResult = NULL;
+    int64_t sid = journal_intern16(&host->journal, strObjectPath);
     HRESULT hr = host_enter(host, &ns->hdr, HPM_IWbemServices_GetObject);
     if (hr != S_OK)
-        return hr;
-    int64_t sid = 0;
+        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObject, sid, 0, 0, 1, hr);
     if (!strObjectPath || (!ppObject && !ppCallResult))
-        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObject, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
+        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObject, sid, 0, 0, 1, WBEM_E_INVALID_PARAMETER);
     enum hp_actor caller = hp_actor_current();
     struct hobject *o;
-    hr = get_object(ns, strObjectPath, &o, &sid);
+    hr = get_object(ns, strObjectPath, &o);
     if (SUCCEEDED(hr) && ppObject) {
         hobj_transfer(hobject_hobj(o), HP_ACTOR_HOST, caller, HPM_IWbemServices_GetObject);
         *ppObject = hobject_iface(o);
@@ -483,14 +482,15 @@ static HRESULT STDMETHODCALLTYPE ns_GetObjectAsync(IWbemServices *iface, const B
     struct hnamespace *ns = impl_from_IWbemServices(iface);
     struct host *host = ns->host;
     (void)lFlags, (void)pCtx;
+    int64_t sid = journal_intern16(&host->journal, strObjectPath);
     HRESULT hr = host_enter(host, &ns->hdr, HPM_IWbemServices_GetObjectAsync);
     if (hr != S_OK)
-        return hr;
+        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObjectAsync, sid, 0, 0, 1, hr);
     if (!strObjectPath || !pResponseHandler)
-        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObjectAsync, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    int64_t sid = 0;
+        return host_leave(host, &ns->hdr, HPM_IWbemServices_GetObjectAsync, sid, 0, 0, 1,
+                          WBEM_E_INVALID_PARAMETER);
     struct hobject *o;
-    hr = get_object(ns, strObjectPath, &o, &sid);
+    hr = get_object(ns, strObjectPath, &o);
     IWbemClassObject *obj = o ? hobject_iface(o) : NULL;
     deliver(host, pResponseHandler, &obj, o ? 1 : 0, hr);
     if (o)
@@ -637,13 +637,13 @@ static HRESULT STDMETHODCALLTYPE ns_CreateInstanceEnum(IWbemServices *iface, con
     (void)pCtx;
     if (ppEnum)
         *ppEnum = NULL;             /* on every failure, an injected one or a dead namespace's too */
+    int64_t sid = journal_intern16(&ns->host->journal, strFilter);
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum);
     if (hr != S_OK)
-        return hr;
+        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum, sid, lFlags, 0, 1, hr);
     if (!ppEnum || !strFilter)
-        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum, 0, 0, 0, 0,
+        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_CreateInstanceEnum, sid, lFlags, 0, 1,
                           WBEM_E_INVALID_PARAMETER);
-    int64_t sid = journal_intern16(&ns->host->journal, strFilter);
     const struct repo_class *cls = class_of(ns->host, strFilter, false, &hr);
     if (cls)
         hr = enum_instances(ns, cls, lFlags, ppEnum);
@@ -654,12 +654,12 @@ static HRESULT async_instances(struct hnamespace *ns, enum hp_method m, const WC
                                IWbemObjectSink *sink)
 {
     struct host *host = ns->host;
+    int64_t sid = journal_intern16(&host->journal, text);
     HRESULT hr = host_enter(host, &ns->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(host, &ns->hdr, m, sid, 0, 0, 1, hr);
     if (!text || !sink)
-        return host_leave(host, &ns->hdr, m, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    int64_t sid = journal_intern16(&host->journal, text);
+        return host_leave(host, &ns->hdr, m, sid, 0, 0, 1, WBEM_E_INVALID_PARAMETER);
     const struct repo_class *cls = class_of(host, text, is_query, &hr);
     IWbemClassObject **objs = NULL;
     size_t n = 0;
@@ -692,12 +692,13 @@ static HRESULT STDMETHODCALLTYPE ns_ExecQuery(IWbemServices *iface, const BSTR s
     (void)pCtx;
     if (ppEnum)
         *ppEnum = NULL;             /* on every failure, an injected one or a dead namespace's too */
+    int64_t sid = journal_intern16(&ns->host->journal, strQuery);
     HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery);
     if (hr != S_OK)
-        return hr;
+        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, sid, lFlags, 0, 1, hr);
     if (!ppEnum || !strQuery || !strQueryLanguage)
-        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, 0, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
-    int64_t sid = journal_intern16(&ns->host->journal, strQuery);
+        return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, sid, lFlags, 0, 1,
+                          WBEM_E_INVALID_PARAMETER);
     if (!is_wql(strQueryLanguage))
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQuery, sid, 0, 0, 1, WBEM_E_INVALID_QUERY_TYPE);
     const struct repo_class *cls = class_of(ns->host, strQuery, true, &hr);
@@ -714,10 +715,8 @@ static HRESULT STDMETHODCALLTYPE ns_ExecQueryAsync(IWbemServices *iface, const B
     (void)lFlags, (void)pCtx;
     if (!is_wql(strQueryLanguage)) {
         HRESULT hr = host_enter(ns->host, &ns->hdr, HPM_IWbemServices_ExecQueryAsync);
-        if (hr != S_OK)
-            return hr;
         return host_leave(ns->host, &ns->hdr, HPM_IWbemServices_ExecQueryAsync, 0, 0, 0, 0,
-                          WBEM_E_INVALID_QUERY_TYPE);
+                          hr != S_OK ? hr : WBEM_E_INVALID_QUERY_TYPE);
     }
     return async_instances(ns, HPM_IWbemServices_ExecQueryAsync, strQuery, true, pResponseHandler);
 }

@@ -138,11 +138,17 @@ static void drop_all(struct refrsvc *s, bool new_epoch)
 
 /* ---- Common parts of the operations ------------------------------------------------ */
 
-static HRESULT enter(struct refrsvc *s, enum hp_method m, enum hp_actor *caller)
+/* Checks the object, keeps it alive for the call and makes the thread the
+ * host's; *caller is who called.  A call refused at its entry (a dead
+ * object, an injected fault) is journaled here with a0..a2, the arguments
+ * known before the call looked at anything, and its HRESULT returned for
+ * the operation to return at once. */
+static HRESULT enter(struct refrsvc *s, enum hp_method m, enum hp_actor *caller, int64_t a0, int64_t a1,
+                     int64_t a2, uint8_t strmask)
 {
     HRESULT hr = host_enter(s->host, &s->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(s->host, &s->hdr, m, a0, a1, a2, strmask, hr);
     *caller = hp_actor_current();
     hobj_ref(&s->hdr, HP_ACTOR_HOST);
     hp_actor_set(HP_ACTOR_HOST);
@@ -319,7 +325,7 @@ static HRESULT STDMETHODCALLTYPE svc_QueryInterface(IWbemRefreshingServices *ifa
         *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
     HRESULT hr = host_enter(s->host, &s->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, hr);
     if (!ppv || !riid)
         return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, E_POINTER);
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefreshingServices)) {
@@ -355,12 +361,14 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresher(IWbemRefreshingService
         info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
     if (pdwSvrRefrVersion)
         *pdwSvrRefrVersion = 1;
-    HRESULT hr = enter(s, m, &caller);
-    if (hr != S_OK)
-        return hr;
     (void)lFlags;   /* "not used" */
     char *path = wszPath ? hp_utf16_to_utf8(wszPath, (size_t)-1, NULL) : NULL;
     int64_t sid = path ? journal_intern(&s->host->journal, path) : 0;
+    HRESULT hr = enter(s, m, &caller, sid, dwClientRefrVersion, pInfo ? pInfo->m_lType : 0, 1);
+    if (hr != S_OK) {
+        free(path);
+        return hr;
+    }
     if (!pInfo) {
         free(path);
         return leave(s, m, caller, sid, dwClientRefrVersion, 0, 1, WBEM_E_INVALID_PARAMETER);
@@ -396,7 +404,9 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefresh
         info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
     if (pdwSvrRefrVersion)
         *pdwSvrRefrVersion = 1;
-    HRESULT hr = enter(s, m, &caller);
+    /* The template is not looked at before the entry check: refused there,
+     * the call journals no path. */
+    HRESULT hr = enter(s, m, &caller, 0, dwClientRefrVersion, pInfo ? pInfo->m_lType : 0, 1);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
@@ -438,12 +448,14 @@ static HRESULT STDMETHODCALLTYPE svc_AddEnumToRefresher(IWbemRefreshingServices 
         info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
     if (pdwSvrRefrVersion)
         *pdwSvrRefrVersion = 1;
-    HRESULT hr = enter(s, m, &caller);
-    if (hr != S_OK)
-        return hr;
     (void)lFlags;
     char *name = wszClass ? hp_utf16_to_utf8(wszClass, (size_t)-1, NULL) : NULL;
     int64_t sid = name ? journal_intern(&s->host->journal, name) : 0;
+    HRESULT hr = enter(s, m, &caller, sid, dwClientRefrVersion, pInfo ? pInfo->m_lType : 0, 1);
+    if (hr != S_OK) {
+        free(name);
+        return hr;
+    }
     if (!pInfo) {
         free(name);
         return leave(s, m, caller, sid, dwClientRefrVersion, 0, 1, WBEM_E_INVALID_PARAMETER);
@@ -474,7 +486,7 @@ static HRESULT STDMETHODCALLTYPE svc_RemoveObjectFromRefresher(IWbemRefreshingSe
     enum hp_actor caller;
     if (pdwSvrRefrVersion)
         *pdwSvrRefrVersion = 1;     /* 1 on every path (3.1.4.12), a failed entry's too */
-    HRESULT hr = enter(s, m, &caller);
+    HRESULT hr = enter(s, m, &caller, lId, dwClientRefrVersion, 0, 0);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
@@ -502,7 +514,7 @@ static HRESULT STDMETHODCALLTYPE svc_GetRemoteRefresher(IWbemRefreshingServices 
         *ppRemRefresher = NULL;     /* on every failure, an injected one or a dead object's too */
     if (pGuid)
         memset(pGuid, 0, sizeof *pGuid);
-    HRESULT hr = enter(s, m, &caller);
+    HRESULT hr = enter(s, m, &caller, 0, dwClientRefrVersion, 0, 0);
     if (hr != S_OK)
         return hr;
     (void)lFlags;
@@ -568,7 +580,7 @@ static HRESULT STDMETHODCALLTYPE svc_ReconnectRemoteRefresher(IWbemRefreshingSer
     enum hp_actor caller;
     if (pdwSvrRefrVersion)
         *pdwSvrRefrVersion = 1;     /* 1 on every path (3.1.4.12), a failed entry's too */
-    HRESULT hr = enter(s, m, &caller);
+    HRESULT hr = enter(s, m, &caller, lNumObjects, dwClientRefrVersion, 0, 0);
     if (hr != S_OK)
         return hr;
     (void)lFlags;

@@ -209,11 +209,17 @@ void remoterefr_disconnect(struct remoterefr *r)
 
 /* ---- Method entry and exit ------------------------------------------------------ */
 
-static HRESULT enter(struct remoterefr *r, enum hp_method m, enum hp_actor *caller)
+/* Checks the object, keeps it alive for the call and makes the thread the
+ * host's; *caller is who called.  A call refused at its entry (a dead
+ * refresher, an injected fault) is journaled here with a0..a2, the
+ * arguments known before the call looked at anything, and its HRESULT
+ * returned for the method to return at once. */
+static HRESULT enter(struct remoterefr *r, enum hp_method m, enum hp_actor *caller, int64_t a0, int64_t a1,
+                     int64_t a2)
 {
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(r->host, &r->hdr, m, a0, a1, a2, 0, hr);
     *caller = hp_actor_current();
     hobj_ref(&r->hdr, HP_ACTOR_HOST);
     hp_actor_set(HP_ACTOR_HOST);
@@ -239,7 +245,7 @@ static HRESULT STDMETHODCALLTYPE remote_QueryInterface(IWbemRemoteRefresher *ifa
         *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
     HRESULT hr = host_enter(r->host, &r->hdr, m);
     if (hr != S_OK)
-        return hr;
+        return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, hr);
     if (!ppv || !riid)
         return host_leave(r->host, &r->hdr, m, 0, 0, 0, 0, E_POINTER);
     if (r->disconnected)
@@ -319,7 +325,7 @@ static HRESULT STDMETHODCALLTYPE remote_RemoteRefresh(IWbemRemoteRefresher *ifac
         *plNumObjects = 0;          /* on every failure, an injected one or a dead refresher's too */
     if (paObjects)
         *paObjects = NULL;
-    HRESULT hr = enter(r, m, &caller);
+    HRESULT hr = enter(r, m, &caller, lFlags, 0, 0);
     if (hr != S_OK)
         return hr;
     if (!plNumObjects || !paObjects || lFlags != 0)
@@ -383,10 +389,10 @@ static HRESULT STDMETHODCALLTYPE remote_StopRefreshing(IWbemRemoteRefresher *ifa
     struct remoterefr *r = impl_from_IWbemRemoteRefresher(iface);
     const enum hp_method m = HPM_IWbemRemoteRefresher_StopRefreshing;
     enum hp_actor caller;
-    HRESULT hr = enter(r, m, &caller);
+    int64_t first = (lNumIds > 0 && aplIds) ? aplIds[0] : 0;
+    HRESULT hr = enter(r, m, &caller, lNumIds, first, lFlags);
     if (hr != S_OK)
         return hr;
-    int64_t first = (lNumIds > 0 && aplIds) ? aplIds[0] : 0;
     if (lNumIds <= 0 || !aplIds || lFlags != 0)
         return leave(r, m, caller, lNumIds, first, lFlags, WBEM_E_INVALID_PARAMETER);
     pthread_mutex_lock(&r->lock);
@@ -418,7 +424,7 @@ static HRESULT STDMETHODCALLTYPE remote_Opnum5NotUsedOnWire(IWbemRemoteRefresher
     enum hp_actor caller;
     if (pGuid)   /* zero on every failure, an injected one or a dead refresher's too */
         memset(pGuid, 0, sizeof *pGuid);
-    HRESULT hr = enter(r, m, &caller);
+    HRESULT hr = enter(r, m, &caller, lFlags, 0, 0);
     if (hr != S_OK)
         return hr;
     if (!pGuid)

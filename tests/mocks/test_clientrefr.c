@@ -8,7 +8,8 @@
  * IWbemServices, nesting without recursion, release in either order,
  * AUTO_RECONNECT / NO_AUTO_RECONNECT after the provider's host went away,
  * and the [out] pointers NULL (ids 0) when an injected fault or a dead
- * refresher fails a call at its entry.  Every test but the dead-refresher
+ * refresher fails a call at its entry, such a call still journaled and
+ * counted (the host's own IWbemRefresher too).  Every test but the dead-refresher
  * one (a host of its own) ends with the ledger checked: nothing held by the
  * provider or the client, nothing over-released, the provider unloadable.
  */
@@ -28,6 +29,7 @@
 #include "loader.h"
 #include "namespace.h"
 #include "refrfix.h"
+#include "refusal.h"
 
 #define CPU0 u"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"0\""
 #define CPU1 u"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"1\""
@@ -860,10 +862,96 @@ static void out_pointers_are_null_when_an_injected_fault_fails_the_call(void **s
     release_refresher(r);
 }
 
+/* Every method of the client refresher refused at its entry by an injected
+ * fault is still one journal record (clientrefr.h), counted by
+ * journal_calls, with the caller, the refresher, E_FAIL and the arguments
+ * known at the entry (the ones its other failures journal); the host's
+ * own IWbemRefresher too. */
+static void calls_refused_by_a_fault_are_journaled(void **state)
+{
+    struct refrfix *f = fx(state);
+    struct host *host = f->host;
+    struct clientrefr *r = new_refresher(f, HOSTPROV_IN_CLIENT), *other = new_refresher(f, HOSTPROV_IN_CLIENT);
+    const uint64_t id = clientrefr_hobj(r)->id;
+    struct hobject *t = hobject_new_instance(host, f->proc, HP_ACTOR_CLIENT);
+    struct cim_value key = {.type = CIM_STRING, .v.s = (char *)"1"};
+    assert_int_equal(hobject_set(t, "Name", &key), 0);
+    const LONG amended = WBEM_FLAG_USE_AMENDED_QUALIFIERS, no_reconnect = WBEM_FLAG_REFRESH_NO_AUTO_RECONNECT;
+    struct refusal z;
+    struct journal_rec rec;
+    void *p = GARBAGE;
+    IWbemClassObject *obj = GARBAGE;
+    IWbemHiPerfEnum *e = GARBAGE;
+    LONG lid = 77;
+
+    refusal_arm(&z, host, HPM_IWbemRefresher_QueryInterface);
+    assert_int_equal(IWbemRefresher_QueryInterface(clientrefr_refresher(r), &IID_IWbemRefresher, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+
+    refusal_arm(&z, host, HPM_IWbemRefresher_Refresh);
+    assert_int_equal(IWbemRefresher_Refresh(clientrefr_refresher(r), no_reconnect), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+    assert_int_equal(rec.arg[0], no_reconnect);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_QueryInterface);
+    assert_int_equal(IWbemConfigureRefresher_QueryInterface(cfg(r), &IID_IWbemRefresher, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_AddObjectByPath);
+    assert_int_equal(IWbemConfigureRefresher_AddObjectByPath(cfg(r), f->ns, CPU0, amended, NULL, &obj, &lid), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+    assert_true(refusal_mentions(host, &rec, "\"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"0\"\""));
+    assert_int_equal(rec.arg[1], 0);
+    assert_int_equal(rec.arg[2], amended);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_AddObjectByTemplate);
+    assert_int_equal(IWbemConfigureRefresher_AddObjectByTemplate(cfg(r), f->ns, hobject_iface(t), amended, NULL, &obj,
+                                                                 &lid),
+                     E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+    assert_int_equal(rec.arg[2], amended);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_AddEnum);
+    assert_int_equal(IWbemConfigureRefresher_AddEnum(cfg(r), f->ns, PROCESSOR, amended, NULL, &e, &lid), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+    assert_true(refusal_mentions(host, &rec, "(\"Win32_PerfRawData_HiPerfCheck_Processor\""));
+    assert_int_equal(rec.arg[2], amended);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_AddRefresher);
+    assert_int_equal(IWbemConfigureRefresher_AddRefresher(cfg(r), clientrefr_refresher(other), 0, &lid), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+
+    refusal_arm(&z, host, HPM_IWbemConfigureRefresher_Remove);
+    assert_int_equal(IWbemConfigureRefresher_Remove(cfg(r), 7, no_reconnect), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, id);
+    assert_int_equal(rec.arg[0], 7);
+    assert_int_equal(rec.arg[1], no_reconnect);
+
+    struct hostrefr *h;
+    assert_int_equal(hostrefr_new(&h, host, HP_ACTOR_CLIENT), 0);
+    refusal_arm(&z, host, HPM_IWbemRefresher_QueryInterface);
+    assert_int_equal(IWbemRefresher_QueryInterface(hostrefr_iface(h), &IID_IWbemRefresher, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, hostrefr_hobj(h)->id);
+    refusal_arm(&z, host, HPM_IWbemRefresher_Refresh);
+    assert_int_equal(IWbemRefresher_Refresh(hostrefr_iface(h), no_reconnect), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, hostrefr_hobj(h)->id);
+    assert_int_equal(rec.arg[0], no_reconnect);
+
+    /* Nothing was added or nested: the provider was never asked. */
+    assert_int_equal(refrfix_provider_calls(f, HPM_IWbemHiPerfProvider_CreateRefresher), 0);
+    struct clientrefr_stats st;
+    clientrefr_get_stats(r, &st);
+    assert_int_equal(st.items, 0);
+    IWbemRefresher_Release(hostrefr_iface(h));
+    IWbemClassObject_Release(hobject_iface(t));
+    release_refresher(other);
+    release_refresher(r);
+}
+
 /* A dead refresher (its last reference released) fails every call at its
- * entry, the [out]s NULL all the same; the host's own IWbemRefresher too.
- * A host of its own: a call on a dead object is a finding the shared
- * teardown refuses. */
+ * entry, the [out]s NULL all the same, each call still journaled; the
+ * host's own IWbemRefresher too.  A host of its own: a call on a dead
+ * object is a finding the shared teardown refuses. */
 static void out_pointers_are_null_when_the_refresher_is_dead(void **state)
 {
     (void)state;
@@ -882,12 +970,33 @@ static void out_pointers_are_null_when_the_refresher_is_dead(void **state)
     assert_false(hobj_alive(hostrefr_hobj(hr)));
 
     /* The template is never looked at: any pointer will do. */
+    struct refusal z[sizeof add_sites / sizeof *add_sites];
+    for (size_t i = 0; i < sizeof add_sites / sizeof *add_sites; i++)
+        refusal_watch(&z[i], host, add_sites[i]);
     expect_null_outs(r, ns, GARBAGE, CO_E_OBJNOTCONNECTED);
+    for (size_t i = 0; i < sizeof add_sites / sizeof *add_sites; i++)
+        refusal_check(&z[i], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, clientrefr_hobj(r)->id);
+    refusal_watch(&z[0], host, HPM_IWbemRefresher_Refresh);
+    assert_int_equal(IWbemRefresher_Refresh(clientrefr_refresher(r), 0), CO_E_OBJNOTCONNECTED);
+    refusal_check(&z[0], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, clientrefr_hobj(r)->id);
+    refusal_watch(&z[0], host, HPM_IWbemConfigureRefresher_Remove);
+    assert_int_equal(IWbemConfigureRefresher_Remove(cfg(r), 1, 0), CO_E_OBJNOTCONNECTED);
+    refusal_check(&z[0], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, clientrefr_hobj(r)->id);
+    refusal_watch(&z[0], host, HPM_IWbemConfigureRefresher_AddRefresher);
+    LONG lid = 77;
+    assert_int_equal(IWbemConfigureRefresher_AddRefresher(cfg(r), GARBAGE, 0, &lid), CO_E_OBJNOTCONNECTED);
+    assert_int_equal(lid, 0);
+    refusal_check(&z[0], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, clientrefr_hobj(r)->id);
     void *p = GARBAGE;
+    refusal_watch(&z[0], host, HPM_IWbemRefresher_QueryInterface);
     assert_int_equal(IWbemRefresher_QueryInterface(hostrefr_iface(hr), &IID_IWbemRefresher, &p),
                      CO_E_OBJNOTCONNECTED);
     assert_null(p);
-    assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 6);
+    refusal_check(&z[0], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, hostrefr_hobj(hr)->id);
+    refusal_watch(&z[0], host, HPM_IWbemRefresher_Refresh);
+    assert_int_equal(IWbemRefresher_Refresh(hostrefr_iface(hr), 0), CO_E_OBJNOTCONNECTED);
+    refusal_check(&z[0], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, hostrefr_hobj(hr)->id);
+    assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 10);   /* one per call */
     hp_actor_set(HP_ACTOR_HOST);
     host_free(host);
 }
@@ -922,6 +1031,7 @@ int main(int argc, char **argv)
         T(every_host_allocation_failing_in_turn_leaves_nothing_behind),
         T(every_method_is_journaled_with_its_caller),
         T(out_pointers_are_null_when_an_injected_fault_fails_the_call),
+        T(calls_refused_by_a_fault_are_journaled),
         cmocka_unit_test(out_pointers_are_null_when_the_refresher_is_dead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,8 @@
  * reference, the original error returned when the call failed); for both,
  * and for the IWbemServices calls that make them, the [out] pointers (and
  * Next's count) are NULL when an injected fault or a dead object fails a
- * call.
+ * call; every IWbemServices method so refused is still journaled and
+ * counted.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "enumobj.h"
 #include "instfix.h"
 #include "namespace.h"
+#include "refusal.h"
 #include "sink.h"
 
 #define NOBJ 5
@@ -473,8 +475,94 @@ static void namespace_out_pointers_are_null_when_a_fault_or_death_fails_the_call
     hobj_unref(host_namespace_hobj(host), HP_ACTOR_HOST);   /* the last reference */
     hp_actor_set(HP_ACTOR_PROVIDER);
     assert_false(hobj_alive(host_namespace_hobj(host)));
+    struct refusal z[sizeof sites / sizeof *sites];
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        refusal_watch(&z[i], host, sites[i]);
     expect_null_namespace_outs(ns, CO_E_OBJNOTCONNECTED);
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        refusal_check(&z[i], CO_E_OBJNOTCONNECTED, HP_ACTOR_PROVIDER, host_namespace_hobj(host)->id);
     assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 4);
+    assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_PROVIDER), 0);
+}
+
+/* Every method of the host's IWbemServices refused at its entry by an
+ * injected fault is still one journal record, counted by journal_calls,
+ * with the caller, the namespace, E_FAIL and the arguments known at the
+ * entry: the path, filter or query text, lFlags. */
+static void namespace_calls_refused_by_a_fault_are_journaled(void **state)
+{
+    struct fx *x = *state;
+    struct host *host = x->f.host;
+    IWbemServices *ns = host_namespace(host);
+    assert_non_null(ns);
+    const uint64_t id = host_namespace_hobj(host)->id;
+    struct objsink *sink;
+    assert_int_equal(objsink_new(&sink, host, HP_ACTOR_PROVIDER, "refused"), 0);
+    IWbemObjectSink *is = objsink_iface(sink);
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    struct refusal z;
+    struct journal_rec rec;
+    void *p = GARBAGE;
+    IWbemClassObject *o = GARBAGE;
+    IEnumWbemClassObject *e = GARBAGE;
+
+    refusal_arm(&z, host, HPM_IWbemServices_QueryInterface);
+    assert_int_equal(IWbemServices_QueryInterface(ns, &IID_IWbemServices, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+
+    refusal_arm(&z, host, HPM_IWbemServices_GetObject);
+    assert_int_equal(IWbemServices_GetObject(ns, (BSTR)u"Test_Counter", 0, NULL, &o, NULL), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"Test_Counter\", "));
+
+    refusal_arm(&z, host, HPM_IWbemServices_GetObjectAsync);
+    assert_int_equal(IWbemServices_GetObjectAsync(ns, (BSTR)u"Test_Counter", 0, NULL, is), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"Test_Counter\", "));
+
+    refusal_arm(&z, host, HPM_IWbemServices_CreateInstanceEnum);
+    assert_int_equal(IWbemServices_CreateInstanceEnum(ns, (BSTR)u"Test_Counter", WBEM_FLAG_FORWARD_ONLY, NULL, &e),
+                     E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"Test_Counter\", "));
+    assert_int_equal(rec.arg[1], WBEM_FLAG_FORWARD_ONLY);
+
+    refusal_arm(&z, host, HPM_IWbemServices_CreateInstanceEnumAsync);
+    assert_int_equal(IWbemServices_CreateInstanceEnumAsync(ns, (BSTR)u"Test_Counter", 0, NULL, is), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"Test_Counter\", "));
+
+    refusal_arm(&z, host, HPM_IWbemServices_ExecQuery);
+    assert_int_equal(IWbemServices_ExecQuery(ns, (BSTR)u"WQL", (BSTR)u"SELECT * FROM Test_Counter",
+                                             WBEM_FLAG_FORWARD_ONLY, NULL, &e),
+                     E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"SELECT * FROM Test_Counter\", "));
+    assert_int_equal(rec.arg[1], WBEM_FLAG_FORWARD_ONLY);
+
+    refusal_arm(&z, host, HPM_IWbemServices_ExecQueryAsync);
+    assert_int_equal(IWbemServices_ExecQueryAsync(ns, (BSTR)u"WQL", (BSTR)u"SELECT * FROM Test_Counter", 0, NULL, is),
+                     E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+    assert_true(refusal_mentions(host, &rec, "(\"SELECT * FROM Test_Counter\", "));
+
+    /* Not WQL: refused at the entry before the language is looked at. */
+    refusal_arm(&z, host, HPM_IWbemServices_ExecQueryAsync);
+    assert_int_equal(IWbemServices_ExecQueryAsync(ns, (BSTR)u"XQL", (BSTR)u"x", 0, NULL, is), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+
+    /* A method the host does not simulate. */
+    refusal_arm(&z, host, HPM_IWbemServices_OpenNamespace);
+    IWbemServices *other = GARBAGE;
+    assert_int_equal(IWbemServices_OpenNamespace(ns, (BSTR)u"x", 0, NULL, &other, NULL), E_FAIL);
+    assert_null(other);
+    refusal_check(&z, E_FAIL, HP_ACTOR_PROVIDER, id);
+
+    /* Nothing reached the sink, nothing was handed out. */
+    struct objsink_stats st;
+    objsink_get_stats(sink, &st);
+    assert_int_equal(st.set_status_calls + st.indicate_calls, 0);
+    IWbemObjectSink_Release(is);
     assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_PROVIDER), 0);
 }
 
@@ -500,6 +588,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(namespace_out_pointers_are_null_when_a_fault_or_death_fails_the_call,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(namespace_calls_refused_by_a_fault_are_journaled, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,8 @@
  * stable until a simulated server restart, reconnection with per-item
  * results, the three blob types, the blob decoder, the [out] pointers
  * (and the refresh info) NULL when an injected fault or a dead object fails
- * a call at its entry, and the done criterion: a remote refresh returns the
+ * a call at its entry, such a call still journaled and counted, and the
+ * done criterion: a remote refresh returns the
  * same counter values as an in-process client refresher at the same fake
  * instant.
  */
@@ -27,6 +28,7 @@
 #include "namespace.h"
 #include "refrfix.h"
 #include "refrsvc.h"
+#include "refusal.h"
 
 #define CPU0 u"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"0\""
 #define CPU1 u"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"1\""
@@ -797,6 +799,106 @@ static void out_pointers_are_null_when_an_injected_fault_fails_the_call(void **s
     info_release(&info);
 }
 
+/* Every operation of IWbemRefreshingServices and IWbemRemoteRefresher
+ * refused at its entry by an injected fault is still one journal record,
+ * counted by journal_calls, with the caller, the object, E_FAIL and the
+ * arguments known at the entry (the ones its other failures journal). */
+static void calls_refused_by_a_fault_are_journaled(void **state)
+{
+    struct refrfix *f = fx(state);
+    struct host *host = f->host;
+    _WBEM_REFRESH_INFO info;
+    assert_int_equal(add_path(f, 1, CPU0, &info), S_OK);
+    IWbemRemoteRefresher *rr = info.m_Info.m_Remote.m_pRefresher;
+    _WBEM_REFRESHER_ID id = refresher_id(1);
+    /* The server refresher's journal id: what GetRemoteRefresher journals. */
+    IWbemRemoteRefresher *got = GARBAGE;
+    GUID g;
+    DWORD ver = 0;
+    assert_int_equal(IWbemRefreshingServices_GetRemoteRefresher(svc(f), &id, 0, 5, &got, &g, &ver), S_OK);
+    assert_ptr_equal(got, rr);
+    IWbemRemoteRefresher_Release(got);
+    const uint64_t rid = (uint64_t)refusal_last(host, HPM_IWbemRefreshingServices_GetRemoteRefresher).arg[0];
+    const uint64_t sid = refrsvc_hobj(host_refrsvc(host))->id;
+    struct hobject *t = hobject_new_instance(host, f->proc, HP_ACTOR_CLIENT);
+    struct cim_value key = {.type = CIM_STRING, .v.s = (char *)"1"};
+    assert_int_equal(hobject_set(t, "Name", &key), 0);
+    struct refusal z;
+    struct journal_rec rec;
+    _WBEM_REFRESH_INFO out;
+    void *p = GARBAGE;
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_QueryInterface);
+    assert_int_equal(IWbemRefreshingServices_QueryInterface(svc(f), &IID_IWbemRefreshingServices, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_AddObjectToRefresher);
+    assert_int_equal(IWbemRefreshingServices_AddObjectToRefresher(svc(f), &id, CPU1, 0, NULL, 5, &out, &ver), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_true(refusal_mentions(host, &rec, "(\"Win32_PerfRawData_HiPerfCheck_Processor.Name=\"1\"\", 5, "));
+    assert_int_equal(rec.arg[2], WBEM_REFRESH_TYPE_INVALID);
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_AddObjectToRefresherByTemplate);
+    assert_int_equal(IWbemRefreshingServices_AddObjectToRefresherByTemplate(svc(f), &id, hobject_iface(t), 0, NULL, 5,
+                                                                            &out, &ver),
+                     E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_int_equal(rec.arg[1], 5);
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_AddEnumToRefresher);
+    assert_int_equal(IWbemRefreshingServices_AddEnumToRefresher(svc(f), &id, PROCESSOR, 0, NULL, 5, &out, &ver), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_true(refusal_mentions(host, &rec, "(\"Win32_PerfRawData_HiPerfCheck_Processor\", 5, "));
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_RemoveObjectFromRefresher);
+    assert_int_equal(IWbemRefreshingServices_RemoveObjectFromRefresher(svc(f), &id, 9, 0, 5, &ver), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_int_equal(rec.arg[0], 9);
+    assert_int_equal(rec.arg[1], 5);
+
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_GetRemoteRefresher);
+    assert_int_equal(IWbemRefreshingServices_GetRemoteRefresher(svc(f), &id, 0, 5, &got, &g, &ver), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_int_equal(rec.arg[1], 5);
+
+    _WBEM_RECONNECT_INFO in[1] = {{WBEM_RECONNECT_TYPE_OBJECT, CPU1}};
+    _WBEM_RECONNECT_RESULTS res[1];
+    refusal_arm(&z, host, HPM_IWbemRefreshingServices_ReconnectRemoteRefresher);
+    assert_int_equal(IWbemRefreshingServices_ReconnectRemoteRefresher(svc(f), &id, 0, 1, 5, in, res, &ver), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, sid);
+    assert_int_equal(rec.arg[0], 1);
+    assert_int_equal(rec.arg[1], 5);
+
+    refusal_arm(&z, host, HPM_IWbemRemoteRefresher_QueryInterface);
+    assert_int_equal(IWbemRemoteRefresher_QueryInterface(rr, &IID_IWbemRemoteRefresher, &p), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, rid);
+
+    LONG n = 77;
+    WBEM_REFRESHED_OBJECT *objs = GARBAGE;
+    refusal_arm(&z, host, HPM_IWbemRemoteRefresher_RemoteRefresh);
+    assert_int_equal(IWbemRemoteRefresher_RemoteRefresh(rr, 0, &n, &objs), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, rid);
+
+    LONG cancel = info.m_lCancelId;
+    refusal_arm(&z, host, HPM_IWbemRemoteRefresher_StopRefreshing);
+    assert_int_equal(IWbemRemoteRefresher_StopRefreshing(rr, 1, &cancel, 0), E_FAIL);
+    rec = refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, rid);
+    assert_int_equal(rec.arg[0], 1);
+    assert_int_equal(rec.arg[1], cancel);
+
+    refusal_arm(&z, host, HPM_IWbemRemoteRefresher_Opnum5NotUsedOnWire);
+    assert_int_equal(IWbemRemoteRefresher_Opnum5NotUsedOnWire(rr, 0, &g), E_FAIL);
+    refusal_check(&z, E_FAIL, HP_ACTOR_CLIENT, rid);
+
+    /* Nothing was added, removed or stopped: the one item refreshes. */
+    assert_int_equal(refrfix_provider_calls(f, HPM_IWbemHiPerfProvider_StopRefreshing), 0);
+    assert_int_equal(IWbemRemoteRefresher_RemoteRefresh(rr, 0, &n, &objs), S_OK);
+    assert_int_equal(n, 1);
+    free_refreshed(objs, n);
+    IWbemClassObject_Release(hobject_iface(t));
+    info_release(&info);
+}
+
 /* A dead service (its last reference released) takes its server refreshers
  * with it: every call on either fails at its entry, the [out]s NULL all the
  * same.  A host of its own: a call on a dead object is a finding the shared
@@ -815,13 +917,28 @@ static void out_pointers_are_null_when_the_object_is_dead(void **state)
     GUID g;
     DWORD ver;
     assert_int_equal(IWbemRefreshingServices_GetRemoteRefresher(it, &id, 0, 2, &rr, &g, &ver), S_OK);
+    const uint64_t rid = (uint64_t)refusal_last(host, HPM_IWbemRefreshingServices_GetRemoteRefresher).arg[0];
     IWbemRemoteRefresher_Release(rr);
     assert_int_equal(IWbemRefreshingServices_Release(it), 0);          /* the last reference */
     assert_false(hobj_alive(refrsvc_hobj(s)));
     assert_int_equal(ledger_held(&host->ledger, HP_ACTOR_HOST), 0);   /* the server refresher died too */
 
+    static const enum hp_method sites[] = {
+        HPM_IWbemRefreshingServices_QueryInterface,     HPM_IWbemRefreshingServices_AddObjectToRefresher,
+        HPM_IWbemRefreshingServices_AddEnumToRefresher, HPM_IWbemRefreshingServices_GetRemoteRefresher,
+        HPM_IWbemRemoteRefresher_QueryInterface,        HPM_IWbemRemoteRefresher_RemoteRefresh,
+        HPM_IWbemRemoteRefresher_Opnum5NotUsedOnWire,
+    };
+    struct refusal z[sizeof sites / sizeof *sites];
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        refusal_watch(&z[i], host, sites[i]);
     expect_null_service_outs(it, CO_E_OBJNOTCONNECTED);
     expect_null_remote_outs(rr, CO_E_OBJNOTCONNECTED);
+    /* Each call is journaled all the same. */
+    for (size_t i = 0; i < 4; i++)
+        refusal_check(&z[i], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, refrsvc_hobj(s)->id);
+    for (size_t i = 4; i < sizeof sites / sizeof *sites; i++)
+        refusal_check(&z[i], CO_E_OBJNOTCONNECTED, HP_ACTOR_CLIENT, rid);
     assert_int_equal(ledger_count(&host->ledger, LEDGER_USE_AFTER_RELEASE), 7);
     hp_actor_set(HP_ACTOR_HOST);
     host_free(host);
@@ -1078,6 +1195,7 @@ int main(int argc, char **argv)
         T(remote_refresh_returns_all_enum_and_error_blobs),
         T(every_host_allocation_failing_in_turn_keeps_the_protocol_rules),
         T(out_pointers_are_null_when_an_injected_fault_fails_the_call),
+        T(calls_refused_by_a_fault_are_journaled),
         cmocka_unit_test(out_pointers_are_null_when_the_object_is_dead),
         T(remote_refresh_equals_in_process_refresh_at_the_same_instant),
         T(blob_round_trips_strings_integers_and_nulls),
