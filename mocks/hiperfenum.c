@@ -4,6 +4,18 @@
  * client reads with GetObjects.  The rules and the choices made where
  * Windows is not documented are listed in hiperfenum.h.
  *
+ * Protocol findings (LEDGER_COM_RULE, text starting with the rule name in
+ * brackets), recorded only for calls by the provider actor, once per
+ * offending call; the call's result is what it would be without them:
+ *  - [hiperfenum.outside-refresh]: AddObjects/RemoveObjects/RemoveAll with
+ *    no window open (HP-ENUM-TOUCH-IN-REFRESH); the call still runs.
+ *  - [hiperfenum.duplicate-id]: AddObjects with an ID already in the
+ *    enumerator or twice in the same call (HP-ENUM-UNIQUE-IDS), naming the
+ *    ID and the enumerator; the call fails with WBEM_E_FAILED.
+ *  - [hiperfenum.flags]: any method with lFlags != 0 (HP-ENUM-FLAGS-ZERO),
+ *    naming the method and the value; the call fails with
+ *    WBEM_E_INVALID_PARAMETER.
+ *
  * Invariants:
  *  - items[0..n) is in insertion order; every id in it is unique, and
  *    `index` maps each id to its position (open addressing, at most half
@@ -12,8 +24,9 @@
  *    it was added and dropped when it is removed (or the enum dies).
  *  - A failed AddObjects/RemoveObjects changes nothing.
  *  - `lock` guards items, index and the hook fields; it is never held while
- *    the hook runs or while a reference is dropped (dropping the last one
- *    runs the object's on_dead).
+ *    the hook runs, while a reference is dropped (dropping the last one
+ *    runs the object's on_dead) or while a finding is recorded (the
+ *    ledger's lock is taken before ours when it describes objects).
  */
 #include "hiperfenum.h"
 
@@ -206,6 +219,24 @@ static HRESULT modify_prologue(struct hpenum *e, enum hp_method m)
     return S_OK;
 }
 
+/* lFlags must be 0 (HP-ENUM-FLAGS-ZERO): a provider passing anything else
+ * is a finding.  True when the flags are 0. */
+static bool flags_ok(struct hpenum *e, enum hp_method m, LONG lFlags)
+{
+    if (lFlags == 0)
+        return true;
+    enum hp_actor actor = hp_actor_current();
+    if (actor == HP_ACTOR_PROVIDER) {
+        struct hp_buf b = {0};
+        describe_enum(e, &b);
+        ledger_report(&e->host->ledger, LEDGER_COM_RULE, actor, e->hdr.id, 1, m,
+                      "[hiperfenum.flags] the provider called %s on %s with lFlags 0x%lx; it must be 0",
+                      hp_method_name(m), b.s ? b.s : "an enumerator", (unsigned long)(ULONG)lFlags);
+        hp_buf_free(&b);
+    }
+    return false;
+}
+
 /* The object behind a pointer the provider passed, or NULL after recording
  * why it cannot be kept. */
 static struct hobject *resolve_object(struct hpenum *e, IWbemObjectAccess *obj, enum hp_method m)
@@ -275,13 +306,15 @@ static HRESULT STDMETHODCALLTYPE hpenum_AddObjects(IWbemHiPerfEnum *iface, LONG 
         hr = modify_prologue(e, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
-    if (lFlags != 0 || (uNumObjects && (!apIds || !apObj)))
+    if (!flags_ok(e, m, lFlags) || (uNumObjects && (!apIds || !apObj)))
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, WBEM_E_INVALID_PARAMETER);
     for (ULONG i = 0; i < uNumObjects; i++)
         if (!apObj[i] || !resolve_object(e, apObj[i], m))
             return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0,
                               WBEM_E_INVALID_PARAMETER);
 
+    LONG dup_id = 0;
+    bool dup = false, dup_present = false;   /* already in the enumerator, or twice in this call */
     pthread_mutex_lock(&e->lock);
     size_t old_n = e->n;
     if (!hobj_alive(&e->hdr)) {
@@ -293,8 +326,12 @@ static HRESULT STDMETHODCALLTYPE hpenum_AddObjects(IWbemHiPerfEnum *iface, LONG 
         goto out;
     }
     for (ULONG i = 0; i < uNumObjects; i++) {
-        if (index_find(e, apIds[i]) != (size_t)-1) {
+        size_t pos = index_find(e, apIds[i]);
+        if (pos != (size_t)-1) {
             /* Already present, or twice in this call: undo the whole call. */
+            dup = true;
+            dup_id = apIds[i];
+            dup_present = pos < old_n;
             e->n = old_n;
             index_rebuild(e);
             hr = WBEM_E_FAILED;
@@ -310,6 +347,15 @@ static HRESULT STDMETHODCALLTYPE hpenum_AddObjects(IWbemHiPerfEnum *iface, LONG 
     atomic_fetch_add(&e->mods, 1);
 out:
     pthread_mutex_unlock(&e->lock);
+    if (dup && hp_actor_current() == HP_ACTOR_PROVIDER) {
+        struct hp_buf b = {0};
+        describe_enum(e, &b);
+        ledger_report(&e->host->ledger, LEDGER_COM_RULE, HP_ACTOR_PROVIDER, e->hdr.id, 1, m,
+                      "[hiperfenum.duplicate-id] the provider called %s on %s with ID %ld, %s",
+                      hp_method_name(m), b.s ? b.s : "an enumerator", (long)dup_id,
+                      dup_present ? "which is already in the enumerator" : "twice in the same call");
+        hp_buf_free(&b);
+    }
     return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
 }
 
@@ -325,7 +371,7 @@ static HRESULT STDMETHODCALLTYPE hpenum_RemoveObjects(IWbemHiPerfEnum *iface, LO
         hr = modify_prologue(e, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
-    if (lFlags != 0 || (uNumObjects && !apIds))
+    if (!flags_ok(e, m, lFlags) || (uNumObjects && !apIds))
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, WBEM_E_INVALID_PARAMETER);
 
     /* The references are dropped after unlocking, from this list. */
@@ -382,7 +428,7 @@ static HRESULT STDMETHODCALLTYPE hpenum_GetObjects(IWbemHiPerfEnum *iface, LONG 
     HRESULT hr = host_enter(e->host, &e->hdr, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, 0, 0, hr);
-    if (lFlags != 0 || !puReturned || (uNumObjects && !apObj))
+    if (!flags_ok(e, m, lFlags) || !puReturned || (uNumObjects && !apObj))
         return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, 0, 0, WBEM_E_INVALID_PARAMETER);
     enum hp_actor actor = hp_actor_current();
     pthread_mutex_lock(&e->lock);
@@ -431,7 +477,7 @@ static HRESULT STDMETHODCALLTYPE hpenum_RemoveAll(IWbemHiPerfEnum *iface, LONG l
         hr = modify_prologue(e, m);
     if (hr != S_OK)
         return host_leave(e->host, &e->hdr, m, lFlags, 0, 0, 0, hr);
-    if (lFlags != 0)
+    if (!flags_ok(e, m, lFlags))
         return host_leave(e->host, &e->hdr, m, lFlags, 0, 0, 0, WBEM_E_INVALID_PARAMETER);
     if (!hobj_alive(&e->hdr))           /* released while the hook ran */
         return host_leave(e->host, &e->hdr, m, lFlags, 0, 0, 0, CO_E_OBJNOTCONNECTED);

@@ -6,9 +6,15 @@
  *
  * Rules kept (research/abi-facts.md section 8, and the choices where the
  * documentation is silent, marked "chosen"):
- *  - lFlags must be 0 for every method, else WBEM_E_INVALID_PARAMETER.
+ *  - lFlags must be 0 for every method, else WBEM_E_INVALID_PARAMETER; when
+ *    the caller is the provider (HP-ENUM-FLAGS-ZERO) that is also a
+ *    LEDGER_COM_RULE finding whose text starts with "[hiperfenum.flags]"
+ *    and names the method and the value.
  *  - Ids are unique: AddObjects with an id already present (or twice in the
- *    same call) gives WBEM_E_FAILED.  Chosen: every AddObjects and
+ *    same call) gives WBEM_E_FAILED; when the caller is the provider
+ *    (HP-ENUM-UNIQUE-IDS) that is also a LEDGER_COM_RULE finding whose text
+ *    starts with "[hiperfenum.duplicate-id]" and names the id and the
+ *    enumerator, one per call.  Chosen: every AddObjects and
  *    RemoveObjects call is atomic: all of it is checked first and nothing of
  *    a failed call is applied.
  *  - RemoveObjects of an id that is not present gives WBEM_E_NOT_FOUND

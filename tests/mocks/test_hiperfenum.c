@@ -4,7 +4,9 @@
  * own reference per object held, GetObjects' BUFFER_TOO_SMALL protocol with
  * AddRef'd results, lFlags, the client rule (only GetObjects), foreign
  * objects, the hook that runs before a change is applied, the modification
- * counter, the "outside Refresh" finding, death releasing everything,
+ * counter, the "outside Refresh", duplicate-id and flags findings (one
+ * per offending call of the provider, none for a correct call or another
+ * caller), death releasing everything,
  * fault injection that fails exactly the chosen calls, run after run, and
  * the [out] pointer and count NULL/0 when a fault or death fails a call.
  */
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +66,34 @@ static int teardown(void **state)
 static size_t findings(struct fx *x, int kind)
 {
     return ledger_count(&x->f.host->ledger, kind);
+}
+
+/* The latest finding (the test's thread is the only one recording). */
+static const struct ledger_finding *last_finding(struct fx *x)
+{
+    struct ledger *l = &x->f.host->ledger;
+    assert_true(l->nfindings > 0);
+    return &l->findings[l->nfindings - 1];
+}
+
+/* Asserts the latest finding is the provider's protocol finding `text`
+ * (printf format; "%llu" first for the enumerator's id) about method m. */
+static void assert_rule_finding(struct fx *x, enum hp_method m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void assert_rule_finding(struct fx *x, enum hp_method m, const char *fmt, ...)
+{
+    char want[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    const struct ledger_finding *f = last_finding(x);
+    assert_int_equal(f->kind, LEDGER_COM_RULE);
+    assert_int_equal(f->actor, HP_ACTOR_PROVIDER);
+    assert_int_equal(f->obj, hpenum_hobj(x->e)->id);
+    assert_int_equal(f->method, m);
+    assert_int_equal(f->count, 1);
+    assert_string_equal(f->text, want);
 }
 
 /* ---- Ids and references -------------------------------------------------- */
@@ -224,6 +255,102 @@ static void get_objects_needs_pu_returned_and_an_array(void **state)
     ULONG n;
     assert_int_equal(IWbemHiPerfEnum_GetObjects(x->it, 0, 2, out, NULL), WBEM_E_INVALID_PARAMETER);
     assert_int_equal(IWbemHiPerfEnum_GetObjects(x->it, 0, 2, NULL, &n), WBEM_E_INVALID_PARAMETER);
+}
+
+/* HP-ENUM-UNIQUE-IDS: a provider's AddObjects with a duplicate ID is one
+ * [hiperfenum.duplicate-id] finding per call, naming the ID and the
+ * enumerator; the result stays WBEM_E_FAILED.  Correct calls, and the
+ * host's own duplicate (a scenario's direct call), record none. */
+static void a_duplicate_id_from_the_provider_is_a_finding_naming_it(void **state)
+{
+    struct fx *x = *state;
+    const unsigned long long eid = (unsigned long long)hpenum_hobj(x->e)->id;
+    LONG ids[2] = {1, 2};
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 2, ids, x->obj), WBEM_S_NO_ERROR);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 0);
+
+    LONG present[2] = {3, 1};
+    IWbemObjectAccess *objs[3] = {x->obj[2], x->obj[3], x->obj[4]};
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 2, present, objs), WBEM_E_FAILED);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 1);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_AddObjects,
+                        "[hiperfenum.duplicate-id] the provider called IWbemHiPerfEnum::AddObjects on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with ID 1, which is already in the enumerator",
+                        eid);
+
+    /* Repeated in one call, twice over: still one finding for the call. */
+    LONG thrice[3] = {7, 7, 7};
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 3, thrice, objs), WBEM_E_FAILED);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 2);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_AddObjects,
+                        "[hiperfenum.duplicate-id] the provider called IWbemHiPerfEnum::AddObjects on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with ID 7, twice in the same call",
+                        eid);
+
+    /* A correct call records nothing; nor does the host's own duplicate. */
+    LONG fresh = 7;
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 1, &fresh, objs), WBEM_S_NO_ERROR);
+    hp_actor_set(HP_ACTOR_HOST);
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 1, &fresh, &objs[1]), WBEM_E_FAILED);
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 2);
+    assert_int_equal(findings(x, -1), 2);
+    assert_int_equal(hpenum_count(x->e), 3);
+}
+
+/* HP-ENUM-FLAGS-ZERO: a provider's call with lFlags != 0 is one
+ * [hiperfenum.flags] finding per call, naming the method and the value;
+ * the result stays WBEM_E_INVALID_PARAMETER.  Calls with lFlags 0, and
+ * the host's or the client's calls, record none. */
+static void nonzero_lflags_from_the_provider_are_a_finding_naming_method_and_value(void **state)
+{
+    struct fx *x = *state;
+    const unsigned long long eid = (unsigned long long)hpenum_hobj(x->e)->id;
+    LONG id = 1;
+    ULONG n;
+    IWbemObjectAccess *out[2];
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 0, 1, &id, x->obj), WBEM_S_NO_ERROR);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 0);
+
+    /* Flags and a duplicate ID: the flags are looked at first. */
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 1, 1, &id, x->obj), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 1);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_AddObjects,
+                        "[hiperfenum.flags] the provider called IWbemHiPerfEnum::AddObjects on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with lFlags 0x1; it must be 0",
+                        eid);
+    assert_int_equal(IWbemHiPerfEnum_RemoveObjects(x->it, 0x10, 1, &id), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 2);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_RemoveObjects,
+                        "[hiperfenum.flags] the provider called IWbemHiPerfEnum::RemoveObjects on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with lFlags 0x10; it must be 0",
+                        eid);
+    assert_int_equal(IWbemHiPerfEnum_RemoveAll(x->it, -1), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 3);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_RemoveAll,
+                        "[hiperfenum.flags] the provider called IWbemHiPerfEnum::RemoveAll on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with lFlags 0xffffffff; it must be 0",
+                        eid);
+    assert_int_equal(IWbemHiPerfEnum_GetObjects(x->it, 2, 2, out, &n), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 4);
+    assert_rule_finding(x, HPM_IWbemHiPerfEnum_GetObjects,
+                        "[hiperfenum.flags] the provider called IWbemHiPerfEnum::GetObjects on "
+                        "IWbemHiPerfEnum #%llu (Test_Counter) with lFlags 0x2; it must be 0",
+                        eid);
+
+    /* Correct calls record nothing; nor do the host's and the client's. */
+    assert_int_equal(IWbemHiPerfEnum_GetObjects(x->it, 0, 2, out, &n), WBEM_S_NO_ERROR);
+    IWbemObjectAccess_Release(out[0]);
+    assert_int_equal(IWbemHiPerfEnum_RemoveObjects(x->it, 0, 1, &id), WBEM_S_NO_ERROR);
+    assert_int_equal(IWbemHiPerfEnum_RemoveAll(x->it, 0), WBEM_S_NO_ERROR);
+    hp_actor_set(HP_ACTOR_HOST);
+    assert_int_equal(IWbemHiPerfEnum_AddObjects(x->it, 1, 1, &id, x->obj), WBEM_E_INVALID_PARAMETER);
+    assert_int_equal(IWbemHiPerfEnum_RemoveAll(x->it, 4), WBEM_E_INVALID_PARAMETER);
+    hp_actor_set(HP_ACTOR_CLIENT);
+    assert_int_equal(IWbemHiPerfEnum_GetObjects(x->it, 8, 2, out, &n), WBEM_E_INVALID_PARAMETER);
+    hp_actor_set(HP_ACTOR_PROVIDER);
+    assert_int_equal(findings(x, LEDGER_COM_RULE), 4);
+    assert_int_equal(findings(x, -1), 4);
 }
 
 /* ---- Parameters and rules ------------------------------------------------- */
@@ -788,6 +915,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(add_objects_keeps_one_host_reference_per_object, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_id_fails_and_nothing_of_the_call_is_added, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_duplicate_id_from_the_provider_is_a_finding_naming_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(nonzero_lflags_from_the_provider_are_a_finding_naming_method_and_value,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(an_id_may_be_added_again_after_removal, setup, teardown),
         cmocka_unit_test_setup_teardown(remove_of_an_unknown_id_is_not_found_and_removes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(snapshot_is_in_insertion_order_and_holds_references, setup, teardown),
