@@ -1,8 +1,16 @@
 /*
  * mocks/loader.c - provider loading (see loader.h).
- * Invariant: every reference the host takes on a provider object is
- * released by host_unload_providers, in reverse order of loading, before
- * DllCanUnloadNow is asked; the module is closed only after that.
+ * Invariants:
+ *  - Every reference the host takes on a provider object is released by
+ *    host_unload_providers, in reverse order of loading, before
+ *    DllCanUnloadNow is asked; the module is closed only after that.
+ *  - host->providers is one block this file alone allocates: capproviders
+ *    pointer slots, then a struct provtable_tail holding the last load
+ *    attempt's record.  host.h has no field for that record (and is not
+ *    the loader's to change); in the table's block it lives exactly as
+ *    long as the host, moves with the table when it grows, and is freed by
+ *    host_free's free(host->providers) with nothing else to clean up.  No
+ *    other file allocates or grows the table (they only read the slots).
  */
 #include "loader.h"
 
@@ -52,6 +60,76 @@ int host_open_provider_file(struct host *host)
     journal_note(&host->journal, "loader: opened %s", path);
     return 0;
 }
+
+/* ---- The provider table and the last load attempt ------------------------- */
+
+struct provtable_tail {
+    struct host_load_init last;          /* meaningful when `attempted` */
+    bool attempted;
+};
+
+/* Where the tail starts in a block of `cap` slots. */
+static size_t tail_offset(size_t cap)
+{
+    const size_t align = _Alignof(struct provtable_tail);
+    return (cap * sizeof(struct hostprov *) + align - 1) / align * align;
+}
+
+static struct provtable_tail *table_tail(struct host *host)
+{
+    if (!host->providers)
+        return NULL;
+    return (struct provtable_tail *)((char *)host->providers + tail_offset(host->capproviders));
+}
+
+/* Room for n providers; the slots in use and the tail move to the new
+ * block.  False when out of memory, with nothing changed (and the
+ * thread's error message untouched: the caller may be reporting another
+ * error). */
+static bool table_reserve(struct host *host, size_t n)
+{
+    if (host->providers && n <= host->capproviders)
+        return true;
+    size_t cap = host->capproviders ? host->capproviders : 2;
+    while (cap < n)
+        cap *= 2;
+    char *block = calloc(1, tail_offset(cap) + sizeof(struct provtable_tail));
+    if (!block)
+        return false;
+    const struct provtable_tail *old = table_tail(host);
+    if (old) {
+        memcpy(block, host->providers, host->nproviders * sizeof *host->providers);
+        memcpy(block + tail_offset(cap), old, sizeof *old);
+    }
+    free(host->providers);
+    host->providers = (struct hostprov **)block;
+    host->capproviders = cap;
+    return true;
+}
+
+/* Keeps rec as the last attempt's record and returns rc.  Only out of
+ * memory for the table's first block loses it. */
+static int attempt_done(struct host *host, const struct host_load_init *rec, int rc)
+{
+    if (table_reserve(host, host->nproviders ? host->nproviders : 1)) {
+        table_tail(host)->last = *rec;
+        table_tail(host)->attempted = true;
+    }
+    return rc;
+}
+
+bool host_last_load_init(struct host *host, struct host_load_init *out)
+{
+    const struct provtable_tail *t = table_tail(host);
+    if (!t || !t->attempted) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    *out = t->last;
+    return true;
+}
+
+/* ---- Loading ------------------------------------------------------------------- */
 
 static LPFNGETCLASSOBJECT get_class_object(struct host *host)
 {
@@ -108,21 +186,23 @@ int host_load_provider(struct host *host, const struct repo_provider *reg, enum 
             *out = host->providers[i];
             return 0;
         }
+    /* Filled as the attempt goes and kept wherever it stops.  A local until
+     * then: Initialize may load another provider (GetObject of its
+     * classes), which may move the table and keeps its own record first. */
+    struct host_load_init rec = {.reg = reg, .kind = kind};
     const char *file = host->provider_file ? host->provider_file : "the provider";
     if (kind == HOSTPROV_IN_WMI && !reg->has_clsid)
-        return hp_error_set(HP_EPROVIDER, "provider '%s' registers no CLSID", reg->name);
+        return attempt_done(host, &rec, hp_error_set(HP_EPROVIDER, "provider '%s' registers no CLSID", reg->name));
     if (kind == HOSTPROV_IN_CLIENT && !reg->has_client_clsid)
-        return hp_error_set(HP_EPROVIDER, "provider '%s' registers no ClientLoadableCLSID", reg->name);
+        return attempt_done(host, &rec,
+                            hp_error_set(HP_EPROVIDER, "provider '%s' registers no ClientLoadableCLSID", reg->name));
     int rc = host_open_provider_file(host);
     if (rc)
-        return rc;
+        return attempt_done(host, &rec, rc);
 
     struct hostprov *p = calloc(1, sizeof *p);
-    if (!p || hp_grow((void **)&host->providers, &host->capproviders, host->nproviders + 1,
-                      sizeof *host->providers)) {
-        free(p);
-        return hp_error_set(HP_ENOMEM, "out of memory");
-    }
+    if (!p)
+        return attempt_done(host, &rec, hp_error_set(HP_ENOMEM, "out of memory"));
     p->reg = reg;
     p->kind = kind;
     p->clsid = kind == HOSTPROV_IN_WMI ? reg->clsid : reg->client_clsid;
@@ -201,11 +281,15 @@ int host_load_provider(struct host *host, const struct repo_provider *reg, enum 
     free(nsname);
     free(locale);
     p->init_hr = hr;
+    rec.initialize_called = true;
+    rec.init_hr = hr;
     /* A provider that failed Initialize without using the sink has said
      * all it will say; do not wait for it. */
     bool reported = initsink_wait_status(sink, FAILED(hr) ? 0 : wait_ms);
     struct initsink_stats st;
     initsink_get_stats(sink, &st);
+    rec.reported = reported;
+    rec.sink = st;
     p->init_setstatus_calls = (int)st.calls;
     p->init_status = st.first_status;
     hobj_unref(initsink_hobj(sink), HP_ACTOR_HOST);
@@ -226,18 +310,25 @@ int host_load_provider(struct host *host, const struct repo_provider *reg, enum 
                           reg->name, (unsigned)p->init_status);
         goto fail;
     }
+    /* Room now, not before Initialize: a load it caused may have taken
+     * the slot a reservation made then would have counted on. */
+    if (!table_reserve(host, host->nproviders + 1)) {
+        rc = hp_error_set(HP_ENOMEM, "out of memory");
+        goto fail;
+    }
     p->initialized = true;
+    rec.loaded = true;
     host->providers[host->nproviders++] = p;
     journal_note(&host->journal, "loader: provider '%s' initialized (%s)", reg->name, clsid);
     free(clsid);
     *out = p;
-    return 0;
+    return attempt_done(host, &rec, 0);
 
 fail:
     journal_note(&host->journal, "loader: %s", hp_error_message());
     free(clsid);
     hostprov_free(host, p);
-    return rc;
+    return attempt_done(host, &rec, rc);
 }
 
 void host_unload_providers(struct host *host, HRESULT *can_unload)

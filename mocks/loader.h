@@ -13,6 +13,11 @@
  *
  * Ownership: the host owns every loaded provider (host->providers); the
  * interface pointers in struct hostprov are the host's references.
+ *
+ * The last load attempt: what its Initialize showed (return, SetStatus
+ * calls) is kept by the host whether the load succeeded or not, so a
+ * failed load, whose struct hostprov is discarded, can still be judged
+ * (host_last_load_init).  It does not depend on the journal.
  */
 #ifndef HIPERF_MOCKS_LOADER_H
 #define HIPERF_MOCKS_LOADER_H
@@ -20,6 +25,7 @@
 #include <stdbool.h>
 
 #include "host.h"
+#include "sink.h"
 
 enum hostprov_kind {
     HOSTPROV_IN_WMI = 0,     /* by CLSID, inside WMI */
@@ -42,6 +48,21 @@ struct hostprov {
     bool initialized;
 };
 
+/* What the last load attempt's IWbemProviderInit::Initialize showed. */
+struct host_load_init {
+    const struct repo_provider *reg;     /* the provider it was for (borrowed from the repository) */
+    enum hostprov_kind kind;
+    bool initialize_called;              /* false: the load failed before Initialize (no CLSID,
+                                            DllGetClassObject, CreateInstance, no IWbemProviderInit,
+                                            out of memory) */
+    HRESULT init_hr;                     /* what Initialize returned (initialize_called) */
+    bool reported;                       /* SetStatus was called by the end of the wait */
+    struct initsink_stats sink;          /* the SetStatus calls by the end of the wait, as the init
+                                            sink counted them (a call the host refused, by a fault
+                                            or on the released sink, is not among them) */
+    bool loaded;                         /* the attempt succeeded: the provider is in host->providers */
+};
+
 /* Where the provider file is: the harness sets it once per host. The path
  * is copied.  0, or HP_ENOMEM. */
 int host_set_provider_file(struct host *host, const char *path);
@@ -59,6 +80,13 @@ int host_open_provider_file(struct host *host);
  * never reported through the sink within `wait_ms`. */
 int host_load_provider(struct host *host, const struct repo_provider *reg, enum hostprov_kind kind,
                        unsigned wait_ms, struct hostprov **out);
+
+/* The last load attempt of this host: the last host_load_provider call to
+ * finish that did not find its provider already loaded, successful or not
+ * (a load that Initialize itself causes finishes first).  True and *out
+ * filled (a copy), or false (*out zeroed) if there was none.  Like
+ * host_load_provider, not to be called while another thread loads. */
+bool host_last_load_init(struct host *host, struct host_load_init *out);
 
 /* The loaded provider serving a class, if any (no loading). */
 struct hostprov *host_provider_for_class(struct host *host, const struct repo_class *cls,

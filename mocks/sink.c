@@ -445,6 +445,8 @@ static HRESULT STDMETHODCALLTYPE initsink_SetStatus(IWbemProviderInitSink *iface
     s->stats.last_flags = lFlags;
     if (lFlags != 0)
         s->stats.bad_flags++;
+    if (lStatus != WBEM_S_INITIALIZED && lStatus != WBEM_E_FAILED)
+        s->stats.bad_status++;
     pthread_mutex_unlock(&s->lock);
     atomic_store(&s->called, true);
     if (lFlags != 0) {

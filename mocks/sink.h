@@ -103,6 +103,7 @@ struct initsink_stats {
     LONG last_status;              /* lStatus of the last call (0 before) */
     LONG last_flags;
     size_t bad_flags;              /* calls with lFlags != 0 */
+    size_t bad_status;             /* calls whose lStatus is neither WBEM_S_INITIALIZED nor WBEM_E_FAILED */
 };
 
 /* Creates an init sink with one reference held by `holder`.  0 or HP_ENOMEM. */

@@ -376,8 +376,15 @@ static void init_set_status_is_counted_and_always_succeeds(void **state)
     assert_int_equal(st.first_status, WBEM_E_FAILED);
     assert_int_equal(st.last_status, WBEM_S_INITIALIZED);
     assert_int_equal(st.bad_flags, 0);
+    assert_int_equal(st.bad_status, 0);
     assert_true(initsink_wait_status(x->s, 0));
     assert_int_equal(ledger_count(&x->host->ledger, -1), 0);
+    /* Any other lStatus is counted (INIT-SETSTATUS-VALUES), still accepted. */
+    assert_int_equal(IWbemProviderInitSink_SetStatus(x->it, S_FALSE, 0), WBEM_S_NO_ERROR);
+    assert_int_equal(IWbemProviderInitSink_SetStatus(x->it, E_FAIL, 0), WBEM_S_NO_ERROR);
+    initsink_get_stats(x->s, &st);
+    assert_int_equal(st.calls, 4);
+    assert_int_equal(st.bad_status, 2);
 }
 
 static void init_nonzero_flags_are_a_finding(void **state)
