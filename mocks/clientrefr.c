@@ -296,13 +296,12 @@ static HRESULT sync_enum(struct citem *it, struct hobject *const *src, size_t n)
             break;
         }
     }
-    IWbemHiPerfEnum *e = hpenum_iface(it->cenum);
     ULONG nrm = 0;
     for (size_t i = 0; i < m; i++)
         if (!kept[i])
             ids[nrm++] = snap[i].id;
     if (nrm) {
-        HRESULT h = IWbemHiPerfEnum_RemoveObjects(e, 0, nrm, ids);
+        HRESULT h = hpenum_host_remove(it->cenum, nrm, ids);
         if (FAILED(h))
             hr = h;
     }
@@ -319,7 +318,7 @@ static HRESULT sync_enum(struct citem *it, struct hobject *const *src, size_t n)
         objs[nadd++] = hobject_access(c);
     }
     if (nadd) {
-        HRESULT h = IWbemHiPerfEnum_AddObjects(e, 0, nadd, ids, objs);
+        HRESULT h = hpenum_host_add(it->cenum, nadd, ids, objs);
         if (FAILED(h))
             hr = h;
         for (ULONG k = 0; k < nadd; k++)

@@ -25,7 +25,9 @@
  *    copied from the provider-side ones (hobject_copy_values), and a client
  *    enumerator is made to hold one copy per provider-side member, matched
  *    by key (new ones added, gone ones removed, the rest updated in place,
- *    so an instance that stays is the same client object).  The provider
+ *    so an instance that stays is the same client object).  Those changes
+ *    are the host's own (hpenum_host_add/remove), not IWbemHiPerfEnum calls:
+ *    no fault rule or journal record of that interface is about them.  The provider
  *    never sees the client's objects; the client may read them between
  *    Refresh calls.  Chosen: the copy does not take IWbemObjectAccess::Lock
  *    of the client object (the documented client rule is not to touch the

@@ -294,6 +294,53 @@ static ULONG STDMETHODCALLTYPE hpenum_Release(IWbemHiPerfEnum *iface)
 
 /* ---- IWbemHiPerfEnum ---------------------------------------------------- */
 
+/* A duplicate ID an AddObjects was refused for. */
+struct dup_info {
+    bool found;
+    LONG id;
+    bool present;    /* already in the enumerator (else twice in the call) */
+};
+
+/* What AddObjects does once its arguments are checked: adds objs[0..n)
+ * (host objects) under ids[0..n), all or nothing, each with a HOST
+ * reference.  WBEM_E_FAILED and *dup for a duplicate ID. */
+static HRESULT add_members(struct hpenum *e, ULONG n, const LONG *ids, IWbemObjectAccess **objs,
+                           struct dup_info *dup)
+{
+    HRESULT hr = WBEM_S_NO_ERROR;
+    pthread_mutex_lock(&e->lock);
+    size_t old_n = e->n;
+    if (!hobj_alive(&e->hdr)) {
+        hr = CO_E_OBJNOTCONNECTED;      /* released while the hook ran */
+        goto out;
+    }
+    if (!reserve(e, old_n + n)) {
+        hr = WBEM_E_OUT_OF_MEMORY;
+        goto out;
+    }
+    for (ULONG i = 0; i < n; i++) {
+        size_t pos = index_find(e, ids[i]);
+        if (pos != (size_t)-1) {
+            /* Already present, or twice in this call: undo the whole call. */
+            *dup = (struct dup_info){true, ids[i], pos < old_n};
+            e->n = old_n;
+            index_rebuild(e);
+            hr = WBEM_E_FAILED;
+            goto out;
+        }
+        struct hobject *o = hobject_from_iface(objs[i]);
+        e->items[e->n] = (struct hpenum_entry){
+            .id = ids[i], .obj = objs[i], .hobject = o, .h = hobject_hobj(o)};
+        index_put(e, e->n++);
+    }
+    for (size_t i = old_n; i < e->n; i++)
+        hobj_ref(e->items[i].h, HP_ACTOR_HOST);
+    atomic_fetch_add(&e->mods, 1);
+out:
+    pthread_mutex_unlock(&e->lock);
+    return hr;
+}
+
 static HRESULT STDMETHODCALLTYPE hpenum_AddObjects(IWbemHiPerfEnum *iface, LONG lFlags, ULONG uNumObjects,
                                                    LONG *apIds, IWbemObjectAccess **apObj)
 {
@@ -313,84 +360,43 @@ static HRESULT STDMETHODCALLTYPE hpenum_AddObjects(IWbemHiPerfEnum *iface, LONG 
             return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0,
                               WBEM_E_INVALID_PARAMETER);
 
-    LONG dup_id = 0;
-    bool dup = false, dup_present = false;   /* already in the enumerator, or twice in this call */
-    pthread_mutex_lock(&e->lock);
-    size_t old_n = e->n;
-    if (!hobj_alive(&e->hdr)) {
-        hr = CO_E_OBJNOTCONNECTED;      /* released while the hook ran */
-        goto out;
-    }
-    if (!reserve(e, old_n + uNumObjects)) {
-        hr = WBEM_E_OUT_OF_MEMORY;
-        goto out;
-    }
-    for (ULONG i = 0; i < uNumObjects; i++) {
-        size_t pos = index_find(e, apIds[i]);
-        if (pos != (size_t)-1) {
-            /* Already present, or twice in this call: undo the whole call. */
-            dup = true;
-            dup_id = apIds[i];
-            dup_present = pos < old_n;
-            e->n = old_n;
-            index_rebuild(e);
-            hr = WBEM_E_FAILED;
-            goto out;
-        }
-        struct hobject *o = hobject_from_iface(apObj[i]);
-        e->items[e->n] = (struct hpenum_entry){
-            .id = apIds[i], .obj = apObj[i], .hobject = o, .h = hobject_hobj(o)};
-        index_put(e, e->n++);
-    }
-    for (size_t i = old_n; i < e->n; i++)
-        hobj_ref(e->items[i].h, HP_ACTOR_HOST);
-    atomic_fetch_add(&e->mods, 1);
-out:
-    pthread_mutex_unlock(&e->lock);
-    if (dup && hp_actor_current() == HP_ACTOR_PROVIDER) {
+    struct dup_info dup = {0};
+    hr = add_members(e, uNumObjects, apIds, apObj, &dup);
+    if (dup.found && hp_actor_current() == HP_ACTOR_PROVIDER) {
         struct hp_buf b = {0};
         describe_enum(e, &b);
         ledger_report(&e->host->ledger, LEDGER_COM_RULE, HP_ACTOR_PROVIDER, e->hdr.id, 1, m,
                       "[hiperfenum.duplicate-id] the provider called %s on %s with ID %ld, %s",
-                      hp_method_name(m), b.s ? b.s : "an enumerator", (long)dup_id,
-                      dup_present ? "which is already in the enumerator" : "twice in the same call");
+                      hp_method_name(m), b.s ? b.s : "an enumerator", (long)dup.id,
+                      dup.present ? "which is already in the enumerator" : "twice in the same call");
         hp_buf_free(&b);
     }
     return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
 }
 
-static HRESULT STDMETHODCALLTYPE hpenum_RemoveObjects(IWbemHiPerfEnum *iface, LONG lFlags, ULONG uNumObjects,
-                                                      LONG *apIds)
+/* What RemoveObjects does once its arguments are checked: removes the
+ * members ids[0..n), all or nothing (WBEM_E_NOT_FOUND for an unknown ID
+ * or one named twice), dropping the HOST references after unlocking. */
+static HRESULT remove_members(struct hpenum *e, ULONG n, const LONG *ids)
 {
-    struct hpenum *e = impl_from_IWbemHiPerfEnum(iface);
-    const enum hp_method m = HPM_IWbemHiPerfEnum_RemoveObjects;
-    int64_t first = uNumObjects && apIds ? apIds[0] : 0;
-    atomic_fetch_add(&e->remove_calls, 1);
-    HRESULT hr = host_enter(e->host, &e->hdr, m);
-    if (hr == S_OK)
-        hr = modify_prologue(e, m);
-    if (hr != S_OK)
-        return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
-    if (!flags_ok(e, m, lFlags) || (uNumObjects && !apIds))
-        return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, WBEM_E_INVALID_PARAMETER);
-
+    HRESULT hr = S_OK;
     /* The references are dropped after unlocking, from this list. */
     struct hobj **dropped = NULL;
-    if (uNumObjects) {
-        dropped = host_calloc(e->host, uNumObjects, sizeof *dropped);
+    if (n) {
+        dropped = host_calloc(e->host, n, sizeof *dropped);
         if (!dropped)
-            return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, WBEM_E_OUT_OF_MEMORY);
+            return WBEM_E_OUT_OF_MEMORY;
     }
     size_t ndropped = 0;
     pthread_mutex_lock(&e->lock);
     if (!hobj_alive(&e->hdr))
         hr = CO_E_OBJNOTCONNECTED;      /* released while the hook ran */
-    for (ULONG i = 0; hr == S_OK && i < uNumObjects; i++) {
-        size_t pos = index_find(e, apIds[i]);
+    for (ULONG i = 0; hr == S_OK && i < n; i++) {
+        size_t pos = index_find(e, ids[i]);
         if (pos == (size_t)-1 || e->items[pos].removing) {
             /* Unknown, or named twice (gone after the first): undo the marks. */
             for (ULONG k = 0; k < i; k++)
-                e->items[index_find(e, apIds[k])].removing = false;
+                e->items[index_find(e, ids[k])].removing = false;
             hr = WBEM_E_NOT_FOUND;
             break;
         }
@@ -412,6 +418,25 @@ static HRESULT STDMETHODCALLTYPE hpenum_RemoveObjects(IWbemHiPerfEnum *iface, LO
     for (size_t i = 0; i < ndropped; i++)
         hobj_unref(dropped[i], HP_ACTOR_HOST);
     free(dropped);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE hpenum_RemoveObjects(IWbemHiPerfEnum *iface, LONG lFlags, ULONG uNumObjects,
+                                                      LONG *apIds)
+{
+    struct hpenum *e = impl_from_IWbemHiPerfEnum(iface);
+    const enum hp_method m = HPM_IWbemHiPerfEnum_RemoveObjects;
+    int64_t first = uNumObjects && apIds ? apIds[0] : 0;
+    atomic_fetch_add(&e->remove_calls, 1);
+    HRESULT hr = host_enter(e->host, &e->hdr, m);
+    if (hr == S_OK)
+        hr = modify_prologue(e, m);
+    if (hr != S_OK)
+        return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
+    if (!flags_ok(e, m, lFlags) || (uNumObjects && !apIds))
+        return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, WBEM_E_INVALID_PARAMETER);
+
+    hr = remove_members(e, uNumObjects, apIds);
     return host_leave(e->host, &e->hdr, m, lFlags, uNumObjects, first, 0, hr);
 }
 
@@ -636,4 +661,19 @@ void hpenum_window_open(struct hpenum *e)
 void hpenum_window_close(struct hpenum *e)
 {
     atomic_fetch_sub(&e->window, 1);
+}
+
+HRESULT hpenum_host_add(struct hpenum *e, ULONG n, const LONG *ids, IWbemObjectAccess **objs)
+{
+    if (!hobj_alive(&e->hdr))
+        return CO_E_OBJNOTCONNECTED;
+    struct dup_info dup = {0};
+    return add_members(e, n, ids, objs, &dup);
+}
+
+HRESULT hpenum_host_remove(struct hpenum *e, ULONG n, const LONG *ids)
+{
+    if (!hobj_alive(&e->hdr))
+        return CO_E_OBJNOTCONNECTED;
+    return remove_members(e, n, ids);
 }

@@ -102,6 +102,17 @@ size_t hpenum_snapshot(struct hpenum *e, struct hpenum_item **out);
 /* Drops the references of a snapshot and frees it (NULL is fine). */
 void hpenum_snapshot_free(struct hpenum_item *items, size_t n);
 
+/* The host's own changes of an enumerator it keeps for a client (the
+ * client refresher's copies): what AddObjects and RemoveObjects with
+ * lFlags 0 do, but not calls across the boundary, so no fault rule, hook,
+ * Refresh window, journal record or call count applies to them (as in
+ * WMI, where the client refresher updates its enumerators from inside).
+ * objs are host objects (borrowed; the enumerator takes HOST references).
+ * The same results as the methods: WBEM_E_FAILED for a duplicate ID,
+ * WBEM_E_NOT_FOUND for an unknown one, CO_E_OBJNOTCONNECTED when dead. */
+HRESULT hpenum_host_add(struct hpenum *e, ULONG n, const LONG *ids, IWbemObjectAccess **objs);
+HRESULT hpenum_host_remove(struct hpenum *e, ULONG n, const LONG *ids);
+
 /* Installs (fn non-NULL) or removes (fn NULL) the hook; `user` is borrowed
  * until the hook is replaced.  Returns once no other thread is still
  * running the previous hook, so its user data may then be freed (a call

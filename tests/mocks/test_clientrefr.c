@@ -322,6 +322,44 @@ static void client_enum_accepts_only_get_objects_from_the_client(void **state)
     release_refresher(r);
 }
 
+/* The client refresher keeps its enumerators' copies from inside, as WMI
+ * does: those updates are no calls across the boundary, so a fault rule
+ * aimed at the provider's IWbemHiPerfEnum calls never hits them and the
+ * journal shows none on the client's enumerator. */
+static void client_enum_updates_are_not_boundary_calls(void **state)
+{
+    struct refrfix *f = fx(state);
+    struct clientrefr *r = new_refresher(f, HOSTPROV_IN_CLIENT);
+    IWbemHiPerfEnum *e;
+    LONG id;
+    assert_int_equal(IWbemConfigureRefresher_AddEnum(cfg(r), f->ns, PROCESSOR, 0, NULL, &e, &id), S_OK);
+    struct hpenum *ce = hpenum_from_iface(e);
+    uint64_t from = journal_next_seq(&f->host->journal);
+    /* The provider fills its own enumerator with one AddObjects; were the
+     * host's copy into the client's enumerator a call, it would be the
+     * second, and this rule would empty the client's enumerator. */
+    assert_int_equal(faults_add(&f->host->faults, HPM_IWbemHiPerfEnum_AddObjects, FAULT_NTH, 2, 0, 0, E_FAIL), 0);
+    assert_int_equal(IWbemRefresher_Refresh(clientrefr_refresher(r), 0), S_OK);
+    assert_int_equal(hpenum_count(ce), 5);
+    assert_int_equal(IWbemRefresher_Refresh(clientrefr_refresher(r), 0), S_OK);
+    assert_int_equal(hpenum_count(ce), 5);
+    struct hpenum_stats st;
+    hpenum_get_stats(ce, &st);
+    assert_int_equal(st.add_calls, 0);
+    assert_int_equal(st.remove_calls, 0);
+    assert_true(st.modifications >= 1);   /* the members were added all the same */
+    uint64_t to = journal_next_seq(&f->host->journal);
+    for (uint64_t seq = from; seq < to; seq++) {
+        struct journal_rec rec;
+        if (journal_get(&f->host->journal, seq, &rec) && rec.kind == JOURNAL_CALL)
+            assert_true(rec.obj != hpenum_hobj(ce)->id);
+    }
+    assert_int_equal(faults_fired(&f->host->faults, HPM_IWbemHiPerfEnum_AddObjects), 0);
+    faults_clear(&f->host->faults);
+    IWbemHiPerfEnum_Release(e);
+    release_refresher(r);
+}
+
 /* ---- Remove and flags -------------------------------------------------------------- */
 
 static void remove_stops_the_provider_entry_and_forgets_the_id(void **state)
@@ -1014,6 +1052,7 @@ int main(int argc, char **argv)
         T(refresh_copies_values_into_the_clients_own_object),
         T(add_object_by_template_uses_the_templates_keys),
         T(enum_membership_follows_the_providers_schedule),
+        T(client_enum_updates_are_not_boundary_calls),
         T(client_enum_accepts_only_get_objects_from_the_client),
         T(remove_stops_the_provider_entry_and_forgets_the_id),
         T(refresh_flags_other_than_the_reconnect_ones_are_refused),
