@@ -40,22 +40,7 @@ static struct callresult *impl_from_hobj(struct hobj *h)
 static HRESULT STDMETHODCALLTYPE callresult_QueryInterface(IWbemCallResult *iface, REFIID riid, void **ppv)
 {
     struct callresult *r = impl_from_IWbemCallResult(iface);
-    const enum hp_method m = HPM_IWbemCallResult_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
-    HRESULT hr = host_enter(r->host, &r->hdr, m);
-    if (hr != S_OK)
-        return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemCallResult))
-        return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&r->hdr);
-    *ppv = &r->IWbemCallResult_iface;
-    return host_leave(r->host, &r->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(r->host, &r->hdr, HPM_IWbemCallResult_QueryInterface, &r->IWbemCallResult_iface, &IID_IWbemCallResult, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE callresult_AddRef(IWbemCallResult *iface)

@@ -149,22 +149,7 @@ static int64_t jstr(struct host *host, const WCHAR *s)
 static HRESULT STDMETHODCALLTYPE context_QueryInterface(IWbemContext *iface, REFIID riid, void **ppv)
 {
     struct hcontext *c = impl_from_IWbemContext(iface);
-    const enum hp_method m = HPM_IWbemContext_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead context's too */
-    HRESULT hr = host_enter(c->host, &c->hdr, m);
-    if (hr != S_OK)
-        return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemContext))
-        return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&c->hdr);
-    *ppv = &c->IWbemContext_iface;
-    return host_leave(c->host, &c->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(c->host, &c->hdr, HPM_IWbemContext_QueryInterface, &c->IWbemContext_iface, &IID_IWbemContext, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE context_AddRef(IWbemContext *iface)

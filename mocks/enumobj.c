@@ -47,22 +47,7 @@ static int enumobj_make(struct enumobj **out, struct host *host, enum hp_actor h
 static HRESULT STDMETHODCALLTYPE enumobj_QueryInterface(IEnumWbemClassObject *iface, REFIID riid, void **ppv)
 {
     struct enumobj *e = impl_from_IEnumWbemClassObject(iface);
-    const enum hp_method m = HPM_IEnumWbemClassObject_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead enumerator's too */
-    HRESULT hr = host_enter(e->host, &e->hdr, m);
-    if (hr != S_OK)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IEnumWbemClassObject))
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&e->hdr);
-    *ppv = &e->IEnumWbemClassObject_iface;
-    return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(e->host, &e->hdr, HPM_IEnumWbemClassObject_QueryInterface, &e->IEnumWbemClassObject_iface, &IID_IEnumWbemClassObject, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE enumobj_AddRef(IEnumWbemClassObject *iface)

@@ -264,22 +264,7 @@ static struct hobject *resolve_object(struct hpenum *e, IWbemObjectAccess *obj, 
 static HRESULT STDMETHODCALLTYPE hpenum_QueryInterface(IWbemHiPerfEnum *iface, REFIID riid, void **ppv)
 {
     struct hpenum *e = impl_from_IWbemHiPerfEnum(iface);
-    const enum hp_method m = HPM_IWbemHiPerfEnum_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead enumerator's too */
-    HRESULT hr = host_enter(e->host, &e->hdr, m);
-    if (hr != S_OK)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemHiPerfEnum))
-        return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&e->hdr);
-    *ppv = &e->IWbemHiPerfEnum_iface;
-    return host_leave(e->host, &e->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(e->host, &e->hdr, HPM_IWbemHiPerfEnum_QueryInterface, &e->IWbemHiPerfEnum_iface, &IID_IWbemHiPerfEnum, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE hpenum_AddRef(IWbemHiPerfEnum *iface)

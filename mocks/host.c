@@ -121,3 +121,23 @@ ULONG host_provider_release(struct host *host, IUnknown *p, enum hp_method metho
     journal_add(&host->journal, JOURNAL_CALL, method, prev, HP_ACTOR_PROVIDER, id, 0, 0, 0, 0, (HRESULT)n);
     return n;
 }
+
+HRESULT host_query_interface(struct host *host, struct hobj *h, enum hp_method m, void *iface, const IID *iid,
+                             REFIID riid, void **ppv)
+{
+    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
+    if (ppv)
+        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
+    HRESULT hr = host_enter(host, h, m);
+    if (hr != S_OK)
+        return host_leave(host, h, m, iid1, 0, 0, 0, hr);
+    if (!ppv)
+        return host_leave(host, h, m, iid1, 0, 0, 0, E_POINTER);
+    if (!riid)
+        return host_leave(host, h, m, iid1, 0, 0, 0, E_INVALIDARG);
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, iid))
+        return host_leave(host, h, m, iid1, 0, 0, 0, E_NOINTERFACE);
+    hobj_addref(h);
+    *ppv = iface;
+    return host_leave(host, h, m, iid1, 0, 0, 0, S_OK);
+}

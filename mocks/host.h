@@ -105,6 +105,14 @@ static inline HRESULT host_leave(struct host *host, struct hobj *h, enum hp_meth
     return hr;
 }
 
+/* The whole QueryInterface of a host object with one interface besides
+ * IUnknown: iface (that interface of the object h heads) for IID_IUnknown
+ * or *iid, with a reference charged to the caller; E_NOINTERFACE,
+ * E_POINTER (ppv NULL), E_INVALIDARG (riid NULL), or host_enter's refusal;
+ * *ppv NULL on every failure; journaled as m with riid's Data1. */
+HRESULT host_query_interface(struct host *host, struct hobj *h, enum hp_method m, void *iface, const IID *iid,
+                             REFIID riid, void **ppv);
+
 /* A host allocation that fault injection can fail (HPM_HOST_ALLOC). */
 void *host_alloc(struct host *host, size_t size);
 void *host_calloc(struct host *host, size_t n, size_t size);

@@ -27,21 +27,8 @@ static const struct hobj_ops hostrefr_ops = {"IWbemRefresher (host's)", NULL, ho
 static HRESULT STDMETHODCALLTYPE hr_QueryInterface(IWbemRefresher *iface, REFIID riid, void **ppv)
 {
     struct hostrefr *r = impl_from_IWbemRefresher(iface);
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead refresher's too */
-    HRESULT hr = host_enter(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface);
-    if (hr != S_OK)
-        return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, hr);
-    if (!ppv || !riid)
-        return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, E_POINTER);
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefresher)) {
-        hobj_addref(&r->hdr);
-        *ppv = iface;
-        hr = S_OK;
-    } else {
-        hr = E_NOINTERFACE;
-    }
-    return host_leave(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, 0, 0, 0, 0, hr);
+    return host_query_interface(r->host, &r->hdr, HPM_IWbemRefresher_QueryInterface, iface, &IID_IWbemRefresher,
+                                riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE hr_AddRef(IWbemRefresher *iface)

@@ -88,22 +88,7 @@ static bool is_locator_class(const CLSID *c)
 static HRESULT STDMETHODCALLTYPE locator_QueryInterface(IWbemLocator *iface, REFIID riid, void **ppv)
 {
     struct hlocator *l = impl_from_IWbemLocator(iface);
-    const enum hp_method m = HPM_IWbemLocator_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead locator's too */
-    HRESULT hr = host_enter(l->host, &l->hdr, m);
-    if (hr != S_OK)
-        return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemLocator))
-        return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&l->hdr);
-    *ppv = &l->IWbemLocator_iface;
-    return host_leave(l->host, &l->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(l->host, &l->hdr, HPM_IWbemLocator_QueryInterface, &l->IWbemLocator_iface, &IID_IWbemLocator, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE locator_AddRef(IWbemLocator *iface)

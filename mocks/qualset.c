@@ -130,23 +130,8 @@ static bool flags_valid(LONG flags)
 static HRESULT STDMETHODCALLTYPE qs_QueryInterface(IWbemQualifierSet *This, REFIID riid, void **ppv)
 {
     struct hqualset *q = impl_from_IWbemQualifierSet(This);
-    const enum hp_method m = HPM_IWbemQualifierSet_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead set's too */
-    HRESULT hr = host_enter(q->host, &q->hdr, m);
-    if (hr != S_OK)
-        return host_leave(q->host, &q->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv || !riid) {
-        hr = E_POINTER;
-    } else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemQualifierSet)) {
-        hobj_addref(&q->hdr);
-        *ppv = &q->IWbemQualifierSet_iface;
-        hr = S_OK;
-    } else {
-        hr = E_NOINTERFACE;
-    }
-    return host_leave(q->host, &q->hdr, m, iid1, 0, 0, 0, hr);
+    return host_query_interface(q->host, &q->hdr, HPM_IWbemQualifierSet_QueryInterface, &q->IWbemQualifierSet_iface,
+                                &IID_IWbemQualifierSet, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE qs_AddRef(IWbemQualifierSet *This)

@@ -320,22 +320,8 @@ static HRESULT template_from_path(struct host *host, const char *path, struct ho
 static HRESULT STDMETHODCALLTYPE svc_QueryInterface(IWbemRefreshingServices *iface, REFIID riid, void **ppv)
 {
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
-    const enum hp_method m = HPM_IWbemRefreshingServices_QueryInterface;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead object's too */
-    HRESULT hr = host_enter(s->host, &s->hdr, m);
-    if (hr != S_OK)
-        return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, hr);
-    if (!ppv || !riid)
-        return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, E_POINTER);
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IWbemRefreshingServices)) {
-        hobj_addref(&s->hdr);
-        *ppv = iface;
-        hr = S_OK;
-    } else {
-        hr = E_NOINTERFACE;
-    }
-    return host_leave(s->host, &s->hdr, m, 0, 0, 0, 0, hr);
+    return host_query_interface(s->host, &s->hdr, HPM_IWbemRefreshingServices_QueryInterface, iface,
+                                &IID_IWbemRefreshingServices, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE svc_AddRef(IWbemRefreshingServices *iface)

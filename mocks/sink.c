@@ -176,22 +176,7 @@ static HRESULT objsink_record(struct objsink *s, enum hp_method m, int64_t a0, i
 static HRESULT STDMETHODCALLTYPE objsink_QueryInterface(IWbemObjectSink *iface, REFIID riid, void **ppv)
 {
     struct objsink *s = impl_from_IWbemObjectSink(iface);
-    const enum hp_method m = HPM_IWbemObjectSink_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead sink's too */
-    HRESULT hr = host_enter(s->host, &s->hdr, m);
-    if (hr != S_OK)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemObjectSink))
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&s->hdr);
-    *ppv = &s->IWbemObjectSink_iface;
-    return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(s->host, &s->hdr, HPM_IWbemObjectSink_QueryInterface, &s->IWbemObjectSink_iface, &IID_IWbemObjectSink, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE objsink_AddRef(IWbemObjectSink *iface)
@@ -402,22 +387,7 @@ static struct initsink *initsink_from_hobj(struct hobj *h)
 static HRESULT STDMETHODCALLTYPE initsink_QueryInterface(IWbemProviderInitSink *iface, REFIID riid, void **ppv)
 {
     struct initsink *s = impl_from_IWbemProviderInitSink(iface);
-    const enum hp_method m = HPM_IWbemProviderInitSink_QueryInterface;
-    int64_t iid1 = riid ? (int64_t)riid->Data1 : 0;
-    if (ppv)
-        *ppv = NULL;                /* on every failure, an injected one or a dead sink's too */
-    HRESULT hr = host_enter(s->host, &s->hdr, m);
-    if (hr != S_OK)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, hr);
-    if (!ppv)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_POINTER);
-    if (!riid)
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_INVALIDARG);
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IWbemProviderInitSink))
-        return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, E_NOINTERFACE);
-    hobj_addref(&s->hdr);
-    *ppv = &s->IWbemProviderInitSink_iface;
-    return host_leave(s->host, &s->hdr, m, iid1, 0, 0, 0, S_OK);
+    return host_query_interface(s->host, &s->hdr, HPM_IWbemProviderInitSink_QueryInterface, &s->IWbemProviderInitSink_iface, &IID_IWbemProviderInitSink, riid, ppv);
 }
 
 static ULONG STDMETHODCALLTYPE initsink_AddRef(IWbemProviderInitSink *iface)
