@@ -324,7 +324,7 @@ static int case_done(const struct case_result *r, void *ud)
 static int run_suite(struct run_opts *o, const char *cmd)
 {
     int status = HP_EXIT_INTERNAL, rc;
-    char *ref_so = NULL, *ref_mof = NULL, *oracle_path = NULL, *opts_text = NULL;
+    char *ref_so = NULL, *ref_mof = NULL, *oracle_path = NULL, *opts_text = NULL, *self = NULL;
     struct repo *repo = NULL;
     struct suite suite = {0};
     struct oracle *oracle = NULL;
@@ -448,13 +448,20 @@ static int run_suite(struct run_opts *o, const char *cmd)
         goto out;
     }
 
+    self = suite_self_path();
+    if (!self) {
+        fprintf(stderr, "hiperfcheck %s: cannot tell where hiperfcheck is (/proc/self/exe): %s\n", cmd,
+                strerror(errno));
+        status = HP_EXIT_INTERNAL;
+        goto out;
+    }
     /* The cases. */
     struct orch_case *cases = calloc(plan.n, sizeof *cases);
     if (!cases)
         goto out;
     for (size_t i = 0; i < plan.n; i++)
         cases[i] = plan.v[i].c;
-    static const char *const worker_argv[] = {"/proc/self/exe", "__worker", NULL};
+    const char *const worker_argv[] = {self, "__worker", NULL};
     struct orch_options oo = {.cases = cases, .n_cases = plan.n, .worker_argv = worker_argv,
                               .provider = provider, .mof = mof, .jobs = o->jobs, .faketime_lib = faketime,
                               .progress = o->quiet ? ORCH_PROGRESS_OFF : ORCH_PROGRESS_AUTO,
@@ -530,6 +537,7 @@ out:
     free(ref_mof);
     free(oracle_path);
     free(opts_text);
+    free(self);
     return status;
 }
 

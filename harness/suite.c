@@ -26,17 +26,23 @@ const char *suite_requirements_text(size_t *len)
     return hiperf_requirements_txt_data;
 }
 
-static char *exe_dir(void)
+char *suite_self_path(void)
 {
     char buf[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0)
         return NULL;
     buf[n] = 0;
-    char *slash = strrchr(buf, '/');
+    return hp_strdup(buf);
+}
+
+static char *exe_dir(void)
+{
+    char *p = suite_self_path();
+    char *slash = p ? strrchr(p, '/') : NULL;
     if (slash)
         *slash = 0;
-    return hp_strdup(buf);
+    return p;
 }
 
 static int exists(const char *p)

@@ -24,6 +24,11 @@
 #include "scn.h"
 
 /* Owned paths (free()); NULL with a message when none exists. */
+/* This program's own path (owned), NULL if it cannot be told.  Read
+ * through /proc/self/exe, whose readlink tools such as valgrind answer
+ * with the program they run, whereas exec'ing /proc/self/exe itself would
+ * start the tool: workers are exec'd by this path. */
+char *suite_self_path(void);
 char *suite_reference_provider(void);
 char *suite_reference_mof(void);
 char *suite_builtin_scenarios(void);
