@@ -10,6 +10,7 @@ packages=(
   libfaketime            # controlled time in the worker processes
   libsqlite3-dev sqlite3 # the oracle and the run history
   mingw-w64-x86-64-dev gcc-mingw-w64-x86-64  # the ABI test's Windows reference
+  valgrind               # make test-valgrind: the unit tests under memcheck
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
