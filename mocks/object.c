@@ -2819,116 +2819,114 @@ out:
 
 /* The hot path: a refresh is mostly these four. */
 
-static HRESULT STDMETHODCALLTYPE obj_ReadDWORD(IWbemObjectAccess *This, LONG lHandle, DWORD *pdw)
+/* ---- ReadDWORD, WriteDWORD, ReadQWORD, WriteQWORD: one body for both widths.
+ * kind is H_KIND_DWORD (4 bytes) or H_KIND_QWORD (8). */
+
+static bool word_handle_ok(const struct hobject *o, LONG lHandle, uint32_t kind)
+{
+    uint32_t i = h_index(lHandle);
+    return ((uint32_t)lHandle & H_KIND_MASK) == kind && i < o->nprops && o->handles[i] == lHandle;
+}
+
+static const char *word_handle_error(uint32_t kind)
+{
+    return kind == H_KIND_DWORD ? "is not the handle of a 32-bit property" : "is not the handle of a 64-bit property";
+}
+
+/* Reads the property into *value (0 when it is NULL: WBEM_S_FALSE) unless
+ * the call fails; out_given says the caller's [out] pointer is not NULL. */
+static HRESULT read_word(IWbemObjectAccess *This, enum hp_method m, uint32_t kind, LONG lHandle, bool out_given,
+                         uint64_t *value)
 {
     struct hobject *o = impl_from_IWbemObjectAccess(This);
-    const enum hp_method m = HPM_IWbemObjectAccess_ReadDWORD;
-    DWORD v = 0;
+    uint64_t v = 0;
     ENTER(o, m);
-    uint32_t i = h_index(lHandle);
-    if (((uint32_t)lHandle & H_KIND_MASK) != H_KIND_DWORD || i >= o->nprops ||
-        o->handles[i] != lHandle || !pdw) {
-        if (pdw)
-            bad_handle(o, m, lHandle, "is not the handle of a 32-bit property");
+    if (!word_handle_ok(o, lHandle, kind) || !out_given) {
+        if (out_given)
+            bad_handle(o, m, lHandle, word_handle_error(kind));
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    if (o->val.nulls[i]) {
+    if (o->val.nulls[h_index(lHandle)]) {
         hr = WBEM_S_FALSE;
+    } else if (kind == H_KIND_DWORD) {
+        uint32_t d;
+        memcpy(&d, o->val.block + h_offset(lHandle), sizeof d);
+        v = d;
+        hr = S_OK;
     } else {
         memcpy(&v, o->val.block + h_offset(lHandle), sizeof v);
         hr = S_OK;
     }
-    *pdw = v;
-out:
-    return host_leave(o->host, &o->hdr, m, lHandle, v, 0, 0, hr);
-}
-
-__attribute__((noinline)) static HRESULT write_dword_checked(IWbemObjectAccess *This, LONG lHandle, DWORD dw)
-{
-    struct hobject *o = impl_from_IWbemObjectAccess(This);
-    const enum hp_method m = HPM_IWbemObjectAccess_WriteDWORD;
-    ENTER(o, m);
-    uint32_t i = h_index(lHandle);
-    if (((uint32_t)lHandle & H_KIND_MASK) != H_KIND_DWORD || i >= o->nprops ||
-        o->handles[i] != lHandle) {
-        bad_handle(o, m, lHandle, "is not the handle of a 32-bit property");
-        hr = WBEM_E_INVALID_PARAMETER;
-        goto out;
-    }
-    memcpy(o->val.block + h_offset(lHandle), &dw, sizeof dw);
-    o->val.nulls[i] = 0;
-out:
-    return host_leave(o->host, &o->hdr, m, lHandle, dw, 0, 0, hr);
-}
-
-static HRESULT STDMETHODCALLTYPE obj_WriteDWORD(IWbemObjectAccess *This, LONG lHandle, DWORD dw)
-{
-    struct hobject *o = impl_from_IWbemObjectAccess(This);
-    uint32_t i = h_index(lHandle);
-    if (handle_fast(o) && ((uint32_t)lHandle & H_KIND_MASK) == H_KIND_DWORD && i < o->nprops &&
-        o->handles[i] == lHandle) {
-        memcpy(o->val.block + h_offset(lHandle), &dw, sizeof dw);
-        o->val.nulls[i] = 0;
-        return S_OK;
-    }
-    return write_dword_checked(This, lHandle, dw);
-}
-
-static HRESULT STDMETHODCALLTYPE obj_ReadQWORD(IWbemObjectAccess *This, LONG lHandle, UINT64 *pqw)
-{
-    struct hobject *o = impl_from_IWbemObjectAccess(This);
-    const enum hp_method m = HPM_IWbemObjectAccess_ReadQWORD;
-    UINT64 v = 0;
-    ENTER(o, m);
-    uint32_t i = h_index(lHandle);
-    if (((uint32_t)lHandle & H_KIND_MASK) != H_KIND_QWORD || i >= o->nprops ||
-        o->handles[i] != lHandle || !pqw) {
-        if (pqw)
-            bad_handle(o, m, lHandle, "is not the handle of a 64-bit property");
-        hr = WBEM_E_INVALID_PARAMETER;
-        goto out;
-    }
-    if (o->val.nulls[i]) {
-        hr = WBEM_S_FALSE;
-    } else {
-        memcpy(&v, o->val.block + h_offset(lHandle), sizeof v);
-        hr = S_OK;
-    }
-    *pqw = v;
+    *value = v;
 out:
     return host_leave(o->host, &o->hdr, m, lHandle, (int64_t)v, 0, 0, hr);
 }
 
-__attribute__((noinline)) static HRESULT write_qword_checked(IWbemObjectAccess *This, LONG lHandle, UINT64 qw)
+/* The write with every check and the journal record (the fast path below
+ * handles the common case); kept out of line so the fast path stays small. */
+__attribute__((noinline)) static HRESULT write_word_checked(IWbemObjectAccess *This, enum hp_method m,
+                                                             uint32_t kind, LONG lHandle, uint64_t value)
 {
     struct hobject *o = impl_from_IWbemObjectAccess(This);
-    const enum hp_method m = HPM_IWbemObjectAccess_WriteQWORD;
     ENTER(o, m);
-    uint32_t i = h_index(lHandle);
-    if (((uint32_t)lHandle & H_KIND_MASK) != H_KIND_QWORD || i >= o->nprops ||
-        o->handles[i] != lHandle) {
-        bad_handle(o, m, lHandle, "is not the handle of a 64-bit property");
+    if (!word_handle_ok(o, lHandle, kind)) {
+        bad_handle(o, m, lHandle, word_handle_error(kind));
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    memcpy(o->val.block + h_offset(lHandle), &qw, sizeof qw);
-    o->val.nulls[i] = 0;
+    if (kind == H_KIND_DWORD) {
+        uint32_t d = (uint32_t)value;
+        memcpy(o->val.block + h_offset(lHandle), &d, sizeof d);
+    } else {
+        memcpy(o->val.block + h_offset(lHandle), &value, sizeof value);
+    }
+    o->val.nulls[h_index(lHandle)] = 0;
 out:
-    return host_leave(o->host, &o->hdr, m, lHandle, (int64_t)qw, 0, 0, hr);
+    return host_leave(o->host, &o->hdr, m, lHandle, (int64_t)value, 0, 0, hr);
+}
+
+/* The hot path of a refresh: with the journal off, no fault rule armed and
+ * a live, never over-released object, a valid handle's write is a store. */
+static inline bool write_word_fast(struct hobject *o, LONG lHandle, uint32_t kind, const void *src, size_t width)
+{
+    if (!handle_fast(o) || !word_handle_ok(o, lHandle, kind))
+        return false;
+    memcpy(o->val.block + h_offset(lHandle), src, width);
+    o->val.nulls[h_index(lHandle)] = 0;
+    return true;
+}
+
+static HRESULT STDMETHODCALLTYPE obj_ReadDWORD(IWbemObjectAccess *This, LONG lHandle, DWORD *pdw)
+{
+    uint64_t v;
+    HRESULT hr = read_word(This, HPM_IWbemObjectAccess_ReadDWORD, H_KIND_DWORD, lHandle, pdw != NULL, &v);
+    if (pdw && SUCCEEDED(hr))
+        *pdw = (DWORD)v;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE obj_WriteDWORD(IWbemObjectAccess *This, LONG lHandle, DWORD dw)
+{
+    if (write_word_fast(impl_from_IWbemObjectAccess(This), lHandle, H_KIND_DWORD, &dw, sizeof dw))
+        return S_OK;
+    return write_word_checked(This, HPM_IWbemObjectAccess_WriteDWORD, H_KIND_DWORD, lHandle, dw);
+}
+
+static HRESULT STDMETHODCALLTYPE obj_ReadQWORD(IWbemObjectAccess *This, LONG lHandle, UINT64 *pqw)
+{
+    uint64_t v;
+    HRESULT hr = read_word(This, HPM_IWbemObjectAccess_ReadQWORD, H_KIND_QWORD, lHandle, pqw != NULL, &v);
+    if (pqw && SUCCEEDED(hr))
+        *pqw = v;
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE obj_WriteQWORD(IWbemObjectAccess *This, LONG lHandle, UINT64 qw)
 {
-    struct hobject *o = impl_from_IWbemObjectAccess(This);
-    uint32_t i = h_index(lHandle);
-    if (handle_fast(o) && ((uint32_t)lHandle & H_KIND_MASK) == H_KIND_QWORD && i < o->nprops &&
-        o->handles[i] == lHandle) {
-        memcpy(o->val.block + h_offset(lHandle), &qw, sizeof qw);
-        o->val.nulls[i] = 0;
+    if (write_word_fast(impl_from_IWbemObjectAccess(This), lHandle, H_KIND_QWORD, &qw, sizeof qw))
         return S_OK;
-    }
-    return write_qword_checked(This, lHandle, qw);
+    return write_word_checked(This, HPM_IWbemObjectAccess_WriteQWORD, H_KIND_QWORD, lHandle, qw);
 }
 
 static HRESULT STDMETHODCALLTYPE obj_GetPropertyInfoByHandle(IWbemObjectAccess *This, LONG lHandle,
