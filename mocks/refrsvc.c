@@ -334,6 +334,31 @@ static ULONG STDMETHODCALLTYPE svc_Release(IWbemRefreshingServices *iface)
     return hobj_release(&impl_from_IWbemRefreshingServices(iface)->hdr);
 }
 
+/* The first thing each of the three Add* operations does: its [out]s
+ * hold the failure answer (refresh info zero with WBEM_REFRESH_TYPE_INVALID,
+ * server version 1) before anything can fail. */
+static void add_clear_outs(_WBEM_REFRESH_INFO *pInfo, DWORD *pdwSvrRefrVersion)
+{
+    if (pInfo)
+        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
+    if (pdwSvrRefrVersion)
+        *pdwSvrRefrVersion = 1;
+}
+
+/* The last: a failure leaves pInfo as add_clear_outs made it; the call is
+ * noted (op, its path or class `text`, owned and freed here) and
+ * journaled.  pInfo is not NULL. */
+static HRESULT add_finish(struct refrsvc *s, enum hp_method m, enum hp_actor caller, const char *op, char *text,
+                          int64_t sid, const _WBEM_REFRESHER_ID *pRefresherId, DWORD dwClientRefrVersion,
+                          _WBEM_REFRESH_INFO *pInfo, HRESULT hr)
+{
+    if (FAILED(hr))
+        info_fail(pInfo);
+    note_info(s, op, text, pRefresherId, dwClientRefrVersion, pInfo, hr);
+    free(text);
+    return leave(s, m, caller, sid, dwClientRefrVersion, pInfo->m_lType, 1, hr);
+}
+
 static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresher(IWbemRefreshingServices *iface,
                                                           _WBEM_REFRESHER_ID *pRefresherId, LPCWSTR wszPath,
                                                           LONG lFlags, IWbemContext *pContext,
@@ -343,10 +368,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresher(IWbemRefreshingService
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddObjectToRefresher;
     enum hp_actor caller;
-    if (pInfo)
-        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
+    add_clear_outs(pInfo, pdwSvrRefrVersion);
     (void)lFlags;   /* "not used" */
     char *path = wszPath ? hp_utf16_to_utf8(wszPath, (size_t)-1, NULL) : NULL;
     int64_t sid = path ? journal_intern(&s->host->journal, path) : 0;
@@ -368,11 +390,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresher(IWbemRefreshingService
         hr = add_instance(s, pRefresherId, tmpl, pContext, caller, pInfo);
     if (tmpl)
         hobj_unref(hobject_hobj(tmpl), HP_ACTOR_HOST);
-    if (FAILED(hr))
-        info_fail(pInfo);
-    note_info(s, "AddObjectToRefresher", path, pRefresherId, dwClientRefrVersion, pInfo, hr);
-    free(path);
-    return leave(s, m, caller, sid, dwClientRefrVersion, pInfo->m_lType, 1, hr);
+    return add_finish(s, m, caller, "AddObjectToRefresher", path, sid, pRefresherId, dwClientRefrVersion, pInfo, hr);
 }
 
 static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefreshingServices *iface,
@@ -386,10 +404,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefresh
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddObjectToRefresherByTemplate;
     enum hp_actor caller;
-    if (pInfo)
-        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
+    add_clear_outs(pInfo, pdwSvrRefrVersion);
     /* The template is not looked at before the entry check: refused there,
      * the call journals no path. */
     HRESULT hr = enter(s, m, &caller, 0, dwClientRefrVersion, pInfo ? pInfo->m_lType : 0, 1);
@@ -414,11 +429,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddObjectToRefresherByTemplate(IWbemRefresh
         hr = add_instance(s, pRefresherId, tmpl, pContext, caller, pInfo);
     if (tmpl)
         hobj_unref(hobject_hobj(tmpl), HP_ACTOR_HOST);
-    if (FAILED(hr))
-        info_fail(pInfo);
-    note_info(s, "AddObjectToRefresherByTemplate", path, pRefresherId, dwClientRefrVersion, pInfo, hr);
-    free(path);
-    return leave(s, m, caller, sid, dwClientRefrVersion, pInfo->m_lType, 1, hr);
+    return add_finish(s, m, caller, "AddObjectToRefresherByTemplate", path, sid, pRefresherId, dwClientRefrVersion, pInfo, hr);
 }
 
 static HRESULT STDMETHODCALLTYPE svc_AddEnumToRefresher(IWbemRefreshingServices *iface,
@@ -430,10 +441,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddEnumToRefresher(IWbemRefreshingServices 
     struct refrsvc *s = impl_from_IWbemRefreshingServices(iface);
     const enum hp_method m = HPM_IWbemRefreshingServices_AddEnumToRefresher;
     enum hp_actor caller;
-    if (pInfo)
-        info_fail(pInfo);           /* on every failure, an injected one or a dead object's too */
-    if (pdwSvrRefrVersion)
-        *pdwSvrRefrVersion = 1;
+    add_clear_outs(pInfo, pdwSvrRefrVersion);
     (void)lFlags;
     char *name = wszClass ? hp_utf16_to_utf8(wszClass, (size_t)-1, NULL) : NULL;
     int64_t sid = name ? journal_intern(&s->host->journal, name) : 0;
@@ -455,11 +463,7 @@ static HRESULT STDMETHODCALLTYPE svc_AddEnumToRefresher(IWbemRefreshingServices 
         hr = WBEM_E_INVALID_CLASS;
     else
         hr = add_class(s, pRefresherId, cls, pContext, caller, pInfo);
-    if (FAILED(hr))
-        info_fail(pInfo);
-    note_info(s, "AddEnumToRefresher", name, pRefresherId, dwClientRefrVersion, pInfo, hr);
-    free(name);
-    return leave(s, m, caller, sid, dwClientRefrVersion, pInfo->m_lType, 1, hr);
+    return add_finish(s, m, caller, "AddEnumToRefresher", name, sid, pRefresherId, dwClientRefrVersion, pInfo, hr);
 }
 
 static HRESULT STDMETHODCALLTYPE svc_RemoveObjectFromRefresher(IWbemRefreshingServices *iface,
