@@ -211,17 +211,6 @@ static IWbemRefresher *refresher_arg(struct exec *x, const struct scn_arg *a, in
     return slot(x, &a->ref)->refresher;
 }
 
-static HRESULT effective(struct objsink *sink, HRESULT returned, unsigned wait_ms)
-{
-    /* A status sent through SetStatus takes precedence over the return code. */
-    struct objsink_stats st;
-    if (SUCCEEDED(returned))
-        objsink_wait_complete(sink, wait_ms);
-    objsink_get_stats(sink, &st);
-    if (st.complete)
-        return st.final_status;
-    return SUCCEEDED(returned) ? WBEM_E_PROVIDER_TIMED_OUT : returned;
-}
 
 /* Keeps what a sink was given (HOST references) in the slot. */
 static void keep_sink(struct slotval *v, struct objsink *sink, HRESULT hr, HRESULT returned)
@@ -323,7 +312,7 @@ static HRESULT do_query_instances(struct exec *x, const struct scn_step *s, stru
     free(name);
     drop_context(ctx);
     HRESULT returned = hr;
-    hr = effective(sink, hr, x->host->provider_wait_ms);
+    hr = objsink_result(sink, hr, true, x->host->provider_wait_ms);
     if (out)
         keep_sink(out, sink, hr, returned);
     else
@@ -647,7 +636,7 @@ static HRESULT do_async(struct exec *x, const struct scn_step *s, struct slotval
     SysFreeString(wql);
     drop_context(ctx);
     HRESULT returned = hr;
-    hr = effective(sink, hr, x->host->provider_wait_ms);
+    hr = objsink_result(sink, hr, false, x->host->provider_wait_ms);
     if (out)
         keep_sink(out, sink, hr, returned);
     else

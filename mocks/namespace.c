@@ -165,15 +165,9 @@ HRESULT host_query_instances(struct host *host, const struct repo_class *cls, IW
         hr = WBEM_E_PROVIDER_NOT_CAPABLE;
     }
     free(name);
-    struct objsink_stats st;
-    if (SUCCEEDED(hr))
-        objsink_wait_complete(sink, host->provider_wait_ms);
-    objsink_get_stats(sink, &st);
-    /* A status sent through SetStatus takes precedence over the return code. */
-    if (st.complete)
-        hr = st.final_status;
-    else if (SUCCEEDED(hr))
-        hr = WBEM_E_PROVIDER_TIMED_OUT;
+    /* QueryInstances may answer by its return code alone; an asynchronous
+     * IWbemServices call ends with SetStatus. */
+    hr = objsink_result(sink, hr, p->hiperf != NULL, host->provider_wait_ms);
     if (SUCCEEDED(hr) && sink_objects(sink, objs, n) != WBEM_S_NO_ERROR) {
         unref_all(*objs, *n);
         *objs = NULL;
@@ -255,14 +249,7 @@ static HRESULT get_instance(struct host *host, const char *path, const struct ob
     HRESULT hr = HOST_CALL_PROVIDER(host, HPM_IWbemServices_GetObjectAsync, p->services, sid, 0, 0, 1,
                                     IWbemServices_GetObjectAsync(p->services, bpath, 0, NULL, objsink_iface(sink)));
     SysFreeString(bpath);
-    struct objsink_stats st;
-    if (SUCCEEDED(hr))
-        objsink_wait_complete(sink, host->provider_wait_ms);
-    objsink_get_stats(sink, &st);
-    if (st.complete)
-        hr = st.final_status;
-    else if (SUCCEEDED(hr))
-        hr = WBEM_E_PROVIDER_TIMED_OUT;
+    hr = objsink_result(sink, hr, false, host->provider_wait_ms);
     if (SUCCEEDED(hr)) {
         IWbemClassObject **objs = NULL;
         size_t n = 0;

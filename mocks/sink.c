@@ -361,6 +361,29 @@ bool objsink_wait_complete(struct objsink *s, unsigned max_ms)
     return poll_flag(&s->complete, max_ms);
 }
 
+static bool provider_let_go(struct objsink *s)
+{
+    return atomic_load(&s->hdr.by[HP_ACTOR_PROVIDER]) <= 0;
+}
+
+HRESULT objsink_result(struct objsink *s, HRESULT returned, bool return_completes, unsigned max_ms)
+{
+    if (SUCCEEDED(returned)) {
+        for (unsigned i = 0; !atomic_load(&s->complete) && !(return_completes && provider_let_go(s)) && i < max_ms;
+             i++) {
+            struct timespec step = {0, 1000000};
+            nanosleep(&step, NULL);
+        }
+    }
+    struct objsink_stats st;
+    objsink_get_stats(s, &st);
+    if (st.complete)
+        return st.final_status;
+    if (FAILED(returned) || (return_completes && provider_let_go(s)))
+        return returned;
+    return WBEM_E_PROVIDER_TIMED_OUT;
+}
+
 /* ==== IWbemProviderInitSink ================================================ */
 
 struct initsink {

@@ -92,6 +92,17 @@ bool objsink_event_get(struct objsink *s, size_t i, struct objsink_event *out);
 /* True as soon as the sink is complete; false after about max_ms polling
  * steps of 1 ms without completion (max_ms 0: just look). */
 bool objsink_wait_complete(struct objsink *s, unsigned max_ms);
+/* The result of a provider call that was given this sink and returned
+ * `returned` (the sink is borrowed; waits in 1 ms steps):
+ *  - a completing SetStatus, made or made within max_ms: its status (the
+ *    documented precedence over the return code);
+ *  - a failing return code: that code;
+ *  - return_completes (QueryInstances, whose return code may be the whole
+ *    answer) and the provider holds no reference to the sink, so that no
+ *    SetStatus can come: the return code, at once;
+ *  - otherwise (an asynchronous call, whose end is SetStatus, or a sink
+ *    kept and never completed): WBEM_E_PROVIDER_TIMED_OUT after max_ms. */
+HRESULT objsink_result(struct objsink *s, HRESULT returned, bool return_completes, unsigned max_ms);
 
 /* ---- IWbemProviderInitSink -------------------------------------------- */
 

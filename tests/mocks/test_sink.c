@@ -66,6 +66,34 @@ static size_t findings(struct fx *x, int kind)
 
 /* ---- IWbemObjectSink ----------------------------------------------------- */
 
+/* objsink_result, the rules of sink.h: SetStatus first, then the return
+ * code when the call may end with it and nobody can complete the sink any
+ * more, else a timeout. */
+static void the_result_is_setstatus_then_the_return_code(void **state)
+{
+    struct fx *x = *state;
+    /* The provider holds no reference to the sink: QueryInstances's return
+     * code is its answer, at once (a wait would make this a 60 s timeout). */
+    assert_int_equal(objsink_result(x->s, WBEM_S_NO_ERROR, true, 60000), WBEM_S_NO_ERROR);
+    assert_int_equal(objsink_result(x->s, WBEM_S_FALSE, true, 60000), WBEM_S_FALSE);
+    assert_int_equal(objsink_result(x->s, WBEM_E_FAILED, true, 0), WBEM_E_FAILED);
+    assert_int_equal(objsink_result(x->s, WBEM_E_FAILED, false, 0), WBEM_E_FAILED);
+    /* An asynchronous call ends with SetStatus only. */
+    assert_int_equal(objsink_result(x->s, WBEM_S_NO_ERROR, false, 5), WBEM_E_PROVIDER_TIMED_OUT);
+    /* Kept by the provider and never completed. */
+    IWbemObjectSink_AddRef(x->it);
+    assert_int_equal(objsink_result(x->s, WBEM_S_NO_ERROR, true, 5), WBEM_E_PROVIDER_TIMED_OUT);
+    /* A completing SetStatus takes precedence over any return code. */
+    assert_int_equal(IWbemObjectSink_SetStatus(x->it, WBEM_STATUS_COMPLETE, WBEM_E_NOT_FOUND, NULL, NULL),
+                     WBEM_S_NO_ERROR);
+    assert_int_equal(objsink_result(x->s, WBEM_S_NO_ERROR, true, 5), WBEM_E_NOT_FOUND);
+    IWbemObjectSink_Release(x->it);
+    assert_int_equal(objsink_result(x->s, WBEM_S_NO_ERROR, false, 5), WBEM_E_NOT_FOUND);
+    assert_int_equal(objsink_result(x->s, WBEM_E_FAILED, true, 5), WBEM_E_NOT_FOUND);
+    for (int i = 0; i < NOBJ; i++)
+        IWbemClassObject_Release(x->obj[i]);
+}
+
 static void indicate_keeps_a_host_reference_to_each_object(void **state)
 {
     struct fx *x = *state;
@@ -464,6 +492,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(indicate_keeps_a_host_reference_to_each_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_result_is_setstatus_then_the_return_code, setup, teardown),
         cmocka_unit_test_setup_teardown(a_foreign_object_is_refused_as_a_finding, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_counts_and_null_arrays_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(set_status_is_recorded_and_the_first_completion_is_final, setup, teardown),

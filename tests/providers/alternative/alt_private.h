@@ -16,7 +16,8 @@
  *     to date by every Refresh;
  *   - property handles are asked from each object when an item is made,
  *     not cached per class;
- *   - QueryInstances indicates one object per Indicate call.
+ *   - QueryInstances indicates one object per Indicate call and answers
+ *     success by its return code alone (no SetStatus), as documented.
  *
  * Only hiperf/com.h and the compat library are used, as an outside author
  * would.  Files: alt_server.c (entry points, class factory), alt_provider.c

@@ -289,7 +289,10 @@ static HRESULT STDMETHODCALLTYPE hp_QueryInstances(IWbemHiPerfProvider *iface, I
         hr = IWbemObjectSink_Indicate(sink, 1, &one);
         IWbemObjectAccess_Release(obj);
     }
-    return done(sink, FAILED(hr) ? hr : WBEM_S_NO_ERROR);
+    /* The documentation lets the return code be the whole answer: a
+     * success is said by returning it alone (the reference provider also
+     * calls SetStatus); a failure goes both ways. */
+    return FAILED(hr) ? done(sink, hr) : WBEM_S_NO_ERROR;
 }
 
 static HRESULT STDMETHODCALLTYPE hp_CreateRefresher(IWbemHiPerfProvider *iface, IWbemServices *ns, LONG flags,
