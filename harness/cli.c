@@ -91,3 +91,22 @@ int cli_main(int argc, char **argv)
     fprintf(stderr, "hiperfcheck: unknown command '%s' (try --help)\n", cmd);
     return HP_EXIT_USAGE;
 }
+
+void cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}

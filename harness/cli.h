@@ -7,6 +7,8 @@
 #ifndef HIPERF_CLI_H
 #define HIPERF_CLI_H
 
+#include <stdio.h>
+
 enum {
     HP_EXIT_PASS = 0,
     HP_EXIT_FAIL = 1,
@@ -16,5 +18,10 @@ enum {
 
 /* Runs the program; returns the exit status. */
 int cli_main(int argc, char **argv);
+
+/* s (NULL reads as "") as a JSON string with its quotes, for the commands'
+ * --format json: quotes, backslashes and control characters escaped, other
+ * bytes as they are (the catalog and scenario texts are UTF-8). */
+void cli_json_str(FILE *f, const char *s);
 
 #endif

@@ -31,25 +31,6 @@ static const char req_usage[] =
     "scenarios that cover it.  --uncovered lists only requirements no scenario\n"
     "covers.  --check exits 1 when a MUST requirement is uncovered (for CI).\n";
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static const char *for_each_text(const struct scn_file *f)
 {
     switch (f->for_each) {
@@ -169,17 +150,17 @@ int cmd_list(int argc, char **argv)
         size_t nr = scenario_reqs(f, &reqs);
         if (o.json) {
             fputs("  {\"name\": ", stdout);
-            json_str(stdout, f->name);
+            cli_json_str(stdout, f->name);
             fputs(", \"file\": ", stdout);
-            json_str(stdout, f->path);
+            cli_json_str(stdout, f->path);
             fputs(", \"title\": ", stdout);
-            json_str(stdout, f->title ? f->title : "");
+            cli_json_str(stdout, f->title ? f->title : "");
             fputs(", \"runs_for\": ", stdout);
-            json_str(stdout, for_each_text(f));
+            cli_json_str(stdout, for_each_text(f));
             printf(", \"checks\": %zu, \"requirements\": [", f->nchecks);
             for (size_t r = 0; r < nr; r++) {
                 fputs(r ? ", " : "", stdout);
-                json_str(stdout, reqs[r]);
+                cli_json_str(stdout, reqs[r]);
             }
             printf("]}%s\n", i + 1 < s.n ? "," : "");
         } else {
@@ -259,17 +240,17 @@ int cmd_requirements(int argc, char **argv)
         if (o.json) {
             fputs(first ? "  {\"id\": " : ",\n  {\"id\": ", stdout);
             first = false;
-            json_str(stdout, q->id);
+            cli_json_str(stdout, q->id);
             fputs(", \"level\": ", stdout);
-            json_str(stdout, oracle_level_name(q->level));
+            cli_json_str(stdout, oracle_level_name(q->level));
             fputs(", \"source\": ", stdout);
-            json_str(stdout, q->source);
+            cli_json_str(stdout, q->source);
             fputs(", \"text\": ", stdout);
-            json_str(stdout, q->text);
+            cli_json_str(stdout, q->text);
             fputs(", \"covered_by\": [", stdout);
             for (size_t k = 0; k < nc; k++) {
                 fputs(k ? ", " : "", stdout);
-                json_str(stdout, by[r][k]);
+                cli_json_str(stdout, by[r][k]);
             }
             fputs("]}", stdout);
         } else {

@@ -120,25 +120,6 @@ static char *one_line(const char *s)
     return hp_buf_steal(&b);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* One todo as a line of prose:
  * `NAME CLSID, scenario S, class C, check 'K': REASON`. */
 static void print_summary(FILE *f, const struct oracle_todo_def *t)
@@ -653,17 +634,17 @@ static int todo_list(int argc, char **argv)
         fputs(n ? "[\n" : "[]\n", stdout);
         for (size_t i = 0; i < n; i++) {
             printf("  {\"id\": %lld, \"provider_name\": ", (long long)todos[i].id);
-            json_str(stdout, todos[i].provider_name);
+            cli_json_str(stdout, todos[i].provider_name);
             fputs(", \"provider_clsid\": ", stdout);
-            json_str(stdout, todos[i].provider_clsid);
+            cli_json_str(stdout, todos[i].provider_clsid);
             fputs(", \"scenario\": ", stdout);
-            json_str(stdout, todos[i].scenario);
+            cli_json_str(stdout, todos[i].scenario);
             fputs(", \"class_pattern\": ", stdout);
-            json_str(stdout, todos[i].class_pattern);
+            cli_json_str(stdout, todos[i].class_pattern);
             fputs(", \"check\": ", stdout);
-            json_str(stdout, todos[i].check_id);
+            cli_json_str(stdout, todos[i].check_id);
             fputs(", \"reason\": ", stdout);
-            json_str(stdout, todos[i].reason);
+            cli_json_str(stdout, todos[i].reason);
             printf("}%s\n", i + 1 < n ? "," : "");
         }
         if (n)
