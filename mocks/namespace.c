@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "object.h"
 #include "objpath.h"
+#include "provrefr.h"
 #include "refrsvc.h"
 #include "sink.h"
 
@@ -178,6 +179,31 @@ HRESULT host_query_instances(struct host *host, const struct repo_class *cls, IW
     return hr;
 }
 
+/* HP-GETOBJECTS-FALLBACK: a hi-perf provider that leaves GetObjects
+ * unimplemented is asked, as WMI asks it, through a refresher made for the
+ * one object: CreateRefresher, CreateRefreshableObject with tmpl (keys
+ * set), Refresh; the values are copied into tmpl; the refresher is let go
+ * (the provider cleans up what it held). */
+static HRESULT get_through_refresher(struct host *host, const struct repo_provider *reg, struct hobject *tmpl)
+{
+    journal_note(&host->journal, "GetObject: the provider declines GetObjects; asking a refresher made for it");
+    struct provrefr pr;
+    HRESULT hr = provrefr_open(&pr, host, reg, HOSTPROV_IN_WMI);
+    if (FAILED(hr))
+        return hr;
+    struct hobject *obj = NULL;
+    LONG id = 0;
+    hr = provrefr_add_object(&pr, host, tmpl, NULL, &obj, &id);
+    if (SUCCEEDED(hr))
+        hr = provrefr_refresh(&pr, host, 0, NULL, 0);
+    if (SUCCEEDED(hr) && hobject_copy_values(tmpl, obj) != 0)
+        hr = WBEM_E_OUT_OF_MEMORY;
+    if (obj)
+        hobj_unref(hobject_hobj(obj), HP_ACTOR_HOST);
+    provrefr_close(&pr, host);
+    return FAILED(hr) ? hr : WBEM_S_NO_ERROR;
+}
+
 /* One instance by path: a hi-perf provider through GetObjects on a
  * keyed instance, an ordinary one through its GetObjectAsync. */
 static HRESULT get_instance(struct host *host, const char *path, const struct objpath *op,
@@ -227,6 +253,8 @@ static HRESULT get_instance(struct host *host, const char *path, const struct ob
         IWbemObjectAccess *acc = hobject_access(o);
         HRESULT hr = HOST_CALL_PROVIDER(host, HPM_IWbemHiPerfProvider_GetObjects, p->hiperf, sid, 1, 0, 1,
                                         IWbemHiPerfProvider_GetObjects(p->hiperf, ns, 1, &acc, 0, NULL));
+        if (hr == WBEM_E_PROVIDER_NOT_CAPABLE)
+            hr = get_through_refresher(host, reg, o);
         if (FAILED(hr)) {
             hobj_unref(hobject_hobj(o), HP_ACTOR_HOST);
             return hr;

@@ -39,7 +39,10 @@ HRESULT host_query_instances(struct host *host, const struct repo_class *cls,
 
 /* One instance by path (borrowed UTF-8, "Class.Key=\"v\"" or "Class=@"),
  * served the way GetObject serves it: a hi-perf provider through
- * IWbemHiPerfProvider::GetObjects, an ordinary one through its
+ * IWbemHiPerfProvider::GetObjects (or, when it answers
+ * WBEM_E_PROVIDER_NOT_CAPABLE, through a refresher made for the object:
+ * CreateRefresher, CreateRefreshableObject, Refresh, as WMI does), an
+ * ordinary one through its
  * GetObjectAsync, a static class from the repository.  *out carries one
  * HOST reference (hobj_unref(hobject_hobj(*out), HP_ACTOR_HOST)).  Returns
  * the HRESULT: WBEM_E_INVALID_OBJECT_PATH (bad or class path),

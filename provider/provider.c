@@ -589,6 +589,13 @@ static HRESULT STDMETHODCALLTYPE hiperf_GetObjects(IWbemHiPerfProvider *iface, I
     HRESULT hr = WBEM_S_NO_ERROR;
 
     (void)ctx;
+#if defined(HIPERF_VARIANT_GETOBJECTS_DECLINED)
+    /* VARIANT getobjects_declined (not a defect: HP-GETOBJECTS-FALLBACK):
+     * GetObjects is left unimplemented, as the documentation allows; WMI
+     * then gets single instances through CreateRefreshableObject. */
+    (void)p, (void)ns, (void)vals, (void)now, (void)which, (void)hr, (void)lNumObjects, (void)apObj, (void)flags;
+    return WBEM_E_PROVIDER_NOT_CAPABLE;
+#endif
     if (flags != 0 || lNumObjects < 0 || (lNumObjects > 0 && !apObj))
         return WBEM_E_INVALID_PARAMETER;
     if (lNumObjects == 0)

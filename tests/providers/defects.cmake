@@ -194,6 +194,9 @@ function(hiperf_defect_tests)
   set(plain_scenarios initialize query-instances get-objects provider-lifetime)
   string(REPLACE ";" "," refresher_csv "${refresher_scenarios}")
   string(REPLACE ";" "," plain_csv "${plain_scenarios}")
+  set(plain_no_get ${plain_scenarios})
+  list(REMOVE_ITEM plain_no_get get-objects)
+  string(REPLACE ";" "," plain_csv_no_get "${plain_no_get}")
   add_test(NAME provider_decliner_run
     COMMAND ${CMAKE_COMMAND} -DHIPERFCHECK=$<TARGET_FILE:hiperfcheck>
             -DMOF=${CMAKE_CURRENT_SOURCE_DIR}/decliner/decliner.mof -DPROVIDER=$<TARGET_FILE:provider_decliner>
@@ -204,6 +207,16 @@ function(hiperf_defect_tests)
             -DMOF=${CMAKE_CURRENT_SOURCE_DIR}/alternative/alternative.mof
             -DPROVIDER=$<TARGET_FILE:provider_alternative> -DWORK_DIR=${runs}/alternative
             -DEXPECT_PASS=${refresher_csv},${plain_csv} -P ${CMAKE_CURRENT_SOURCE_DIR}/run_correct.cmake)
-  set_tests_properties(provider_decliner_run provider_alternative_run PROPERTIES
+  # A variant that leaves GetObjects unimplemented (HP-GETOBJECTS-FALLBACK):
+  # the scenarios that call it SKIP; the host serves GetObject through a
+  # refresher made for the object, so registration (SupportsGet) passes.
+  add_test(NAME provider_getobjects_declined_run
+    COMMAND ${CMAKE_COMMAND} -DHIPERFCHECK=$<TARGET_FILE:hiperfcheck>
+            -DMOF=${CMAKE_SOURCE_DIR}/provider/hiperf_refprov.mof
+            -DPROVIDER=$<TARGET_FILE:variant_getobjects_declined> -DWORK_DIR=${runs}/getobjects_declined
+            -DEXPECT_SKIP=get-objects,get-objects-fill,get-objects-probes
+            -DEXPECT_PASS=registration,client-refresher,remote-refresher,multiple-refreshers,${plain_csv_no_get}
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/run_correct.cmake)
+  set_tests_properties(provider_decliner_run provider_alternative_run provider_getobjects_declined_run PROPERTIES
     LABELS "providers;run" TIMEOUT 600)
 endfunction()
