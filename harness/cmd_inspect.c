@@ -33,8 +33,10 @@ static const char inspect_usage[] =
     "and registration flags, the classes each serves with keys and counters.\n"
     "With --provider, also loads the shared object the way WMI loads a provider\n"
     "(DllGetClassObject with each registered CLSID, IClassFactory::CreateInstance,\n"
-    "IWbemProviderInit::Initialize) and checks the COM identity rules on the\n"
-    "provider objects.\n"
+    "IWbemProviderInit::Initialize), checks the COM identity rules on the\n"
+    "provider objects, then releases everything and reports DllCanUnloadNow, the\n"
+    "host objects the provider still holds, and those it released once too often\n"
+    "or used after releasing them (exit 1 for any of these).\n"
     "\n"
     "  --mof MOF        the provider's registration MOF (required)\n"
     "  --provider SO    the provider shared object\n"
@@ -211,6 +213,21 @@ static int inspect_provider(struct repo *repo, const char *so)
     printf("  DllCanUnloadNow after releasing everything: %s\n",
            unload == S_OK ? "S_OK" : unload == S_FALSE ? "S_FALSE (objects still alive)" : "not asked");
     if (unload == S_FALSE && status == HP_EXIT_PASS)
+        status = HP_EXIT_FAIL;
+    /* References the provider dropped that it did not hold, and calls on
+     * objects it had let go (what the COM checks above did not report). */
+    size_t misuse = 0;
+    for (size_t f = 0; f < host->ledger.nfindings; f++) {
+        const struct ledger_finding *lf = &host->ledger.findings[f];
+        if (lf->actor != HP_ACTOR_PROVIDER ||
+            (lf->kind != LEDGER_OVER_RELEASE && lf->kind != LEDGER_USE_AFTER_RELEASE &&
+             lf->kind != LEDGER_POISONED_USE && lf->kind != LEDGER_BAD_TRANSFER))
+            continue;
+        if (misuse++ == 0)
+            printf("  the provider misused host objects:\n");
+        printf("    %s: %s\n", ledger_finding_kind_name(lf->kind), lf->text);
+    }
+    if (misuse && status == HP_EXIT_PASS)
         status = HP_EXIT_FAIL;
     size_t leaks = ledger_check_leaks(&host->ledger, HP_ACTOR_PROVIDER);
     if (leaks) {

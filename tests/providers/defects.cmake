@@ -76,6 +76,7 @@ set(HIPERF_DEFECTS_INSPECT
   "qi_identity|1|\\[com\\.identity\\] HiPerfCheck_Reference: IUnknown through IWbemHiPerfProvider"
   "init_ctx_null|1|crashed the loading process: signal [0-9]+"
   "init_no_setstatus|2|never reported through IWbemProviderInitSink::SetStatus"
+  "ns_no_addref|1|over-release: the provider released IWbemServices #[0-9]+ \\(root.cimv2\\) once more than it held it"
 )
 
 # The `hiperfcheck run` suite is declared only when the runner exists:
