@@ -770,6 +770,22 @@ static int find_sys16(const WCHAR *name)
     return -1;
 }
 
+/* Where a property name leads, for a method that takes one: a system
+ * property (*sys its index, returns -1), a property of the class (returns
+ * its index, *sys -1), or neither (both -1).  *name_id is what the journal
+ * calls it: the name of the property found, else the name as given. */
+static int lookup_name(const struct hobject *o, const WCHAR *name, int *sys, int64_t *name_id)
+{
+    *sys = find_sys16(name);
+    if (*sys >= 0) {
+        *name_id = o->cls->sys_jname[*sys];
+        return -1;
+    }
+    int i = find_prop16(o->cls, name);
+    *name_id = i >= 0 ? o->cls->props[i].jname : journal_intern16(&o->host->journal, name);
+    return i;
+}
+
 static int find_sys8(const char *name)
 {
     for (int s = 0; s < NSYS; s++)
@@ -1999,9 +2015,8 @@ static HRESULT STDMETHODCALLTYPE obj_Get(IWbemObjectAccess *This, LPCWSTR wszNam
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    int s = find_sys16(wszName);
+    int s, i = lookup_name(o, wszName, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         if (pVal) {
             hr = sys_to_variant(o, s, pVal);
             if (FAILED(hr))
@@ -2015,14 +2030,11 @@ static HRESULT STDMETHODCALLTYPE obj_Get(IWbemObjectAccess *This, LPCWSTR wszNam
         hr = S_OK;
         goto out;
     }
-    int i = find_prop16(o->cls, wszName);
     if (i < 0) {
-        name_id = journal_intern16(&o->host->journal, wszName);
         hr = WBEM_E_NOT_FOUND;
         goto out;
     }
     const struct hprop *p = &o->cls->props[i];
-    name_id = p->jname;
     if (pVal) {
         hr = prop_to_variant(o, (uint32_t)i, pVal);
         if (FAILED(hr))
@@ -2049,15 +2061,12 @@ static HRESULT STDMETHODCALLTYPE obj_Put(IWbemObjectAccess *This, LPCWSTR wszNam
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    int s = find_sys16(wszName);
+    int s, i = lookup_name(o, wszName, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         hr = WBEM_E_READ_ONLY;
         goto out;
     }
-    int i = find_prop16(o->cls, wszName);
     if (i < 0) {
-        name_id = journal_intern16(&o->host->journal, wszName);
         if (o->instance) {
             hr = WBEM_E_NOT_FOUND;
         } else {
@@ -2068,7 +2077,6 @@ static HRESULT STDMETHODCALLTYPE obj_Put(IWbemObjectAccess *This, LPCWSTR wszNam
         goto out;
     }
     const struct hprop *p = &o->cls->props[i];
-    name_id = p->jname;
     if (Type != 0 && Type != p->type) {
         hr = WBEM_E_TYPE_MISMATCH;
         goto out;
@@ -2126,19 +2134,15 @@ static HRESULT STDMETHODCALLTYPE obj_Delete(IWbemObjectAccess *This, LPCWSTR wsz
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    int s = find_sys16(wszName);
+    int s, i = lookup_name(o, wszName, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         hr = HP_WBEM_E_SYSTEM_PROPERTY;
         goto out;
     }
-    int i = find_prop16(o->cls, wszName);
     if (i < 0) {
-        name_id = journal_intern16(&o->host->journal, wszName);
         hr = WBEM_E_NOT_FOUND;
         goto out;
     }
-    name_id = o->cls->props[i].jname;
     if (!o->instance) {
         journal_note(&o->host->journal, "IWbemClassObject::Delete: removing property %s from class "
                      "%s is not simulated", o->cls->props[i].name, o->cls->rc->name);
@@ -2335,20 +2339,16 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyQualifierSet(IWbemObjectAccess *
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    int s = find_sys16(wszProperty);
+    int s, i = lookup_name(o, wszProperty, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         hr = HP_WBEM_E_SYSTEM_PROPERTY;
         goto out;
     }
-    int i = find_prop16(o->cls, wszProperty);
     if (i < 0) {
-        name_id = journal_intern16(&o->host->journal, wszProperty);
         hr = WBEM_E_NOT_FOUND;
         goto out;
     }
     const struct hprop *p = &o->cls->props[i];
-    name_id = p->jname;
     size_t n = p->rp->quals.n + 1, k = 0;
     e = malloc(n * sizeof *e);
     label = hp_sprintf("%s.%s", o->cls->rc->name, p->name);
@@ -2515,19 +2515,14 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyOrigin(IWbemObjectAccess *This, 
         goto out;
     }
     const char *origin;
-    int s = find_sys16(wszName);
+    int s, i = lookup_name(o, wszName, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         origin = o->cls->rc->name; /* Windows' answer here is undocumented */
+    } else if (i < 0) {
+        hr = WBEM_E_NOT_FOUND;
+        goto out;
     } else {
-        int i = find_prop16(o->cls, wszName);
-        if (i < 0) {
-            name_id = journal_intern16(&o->host->journal, wszName);
-            hr = WBEM_E_NOT_FOUND;
-            goto out;
-        }
         const struct hprop *p = &o->cls->props[i];
-        name_id = p->jname;
         origin = p->rp->origin ? p->rp->origin->name : o->cls->rc->name;
     }
     WCHAR *w = utf16_dup(origin);
@@ -2673,20 +2668,16 @@ static HRESULT STDMETHODCALLTYPE obj_GetPropertyHandle(IWbemObjectAccess *This, 
         hr = WBEM_E_INVALID_PARAMETER;
         goto out;
     }
-    int s = find_sys16(wszPropertyName);
+    int s, i = lookup_name(o, wszPropertyName, &s, &name_id);
     if (s >= 0) {
-        name_id = o->cls->sys_jname[s];
         hr = WBEM_E_NOT_SUPPORTED; /* system properties are not in the value block */
         goto out;
     }
-    int i = find_prop16(o->cls, wszPropertyName);
     if (i < 0) {
-        name_id = journal_intern16(&o->host->journal, wszPropertyName);
         hr = WBEM_E_NOT_FOUND;
         goto out;
     }
     const struct hprop *p = &o->cls->props[i];
-    name_id = p->jname;
     if (!p->handle) {
         hr = WBEM_E_NOT_SUPPORTED; /* arrays and embedded objects have no handle */
         goto out;
