@@ -217,6 +217,21 @@ static char *ident_dup(const struct parser *p)
     return hp_strndup(p->cur.text, p->cur.len);
 }
 
+/* Takes the current token as a name: it must be an identifier (else the
+ * error says `what` was expected); *out gets an owned copy (the caller
+ * frees it, also when a later step fails), *line and *col (may be NULL) its
+ * position, and the parser moves past it. */
+static int take_ident(struct parser *p, const char *what, char **out, unsigned *line, unsigned *col)
+{
+    if (p->cur.kind != MOF_T_IDENT)
+        return unexpected(p, what);
+    if (line)
+        *line = p->cur.line, *col = p->cur.col;
+    if (!(*out = ident_dup(p)))
+        return oom();
+    return next(p);
+}
+
 static void lit_free(struct lit *l)
 {
     free(l->s);
@@ -1032,32 +1047,14 @@ static int parse_feature(struct parser *p, struct repo_class *cls)
     int rc;
     if (is_punct(p, '[') && (rc = parse_qualifier_list(p, &ql)) != 0)
         goto out;
-    if (p->cur.kind != MOF_T_IDENT) {
-        rc = unexpected(p, "a property type or '}'");
-        goto out;
-    }
-    tline = p->cur.line, tcol = p->cur.col;
-    if (!(tname = ident_dup(p))) {
-        rc = oom();
-        goto out;
-    }
-    if ((rc = next(p)) != 0)
+    if ((rc = take_ident(p, "a property type or '}'", &tname, &tline, &tcol)) != 0)
         goto out;
     if (is_kw(p, "ref")) {
         is_ref = true;
         if ((rc = next(p)) != 0)
             goto out;
     }
-    if (p->cur.kind != MOF_T_IDENT) {
-        rc = unexpected(p, "a property name");
-        goto out;
-    }
-    pline = p->cur.line, pcol = p->cur.col;
-    if (!(pname = ident_dup(p))) {
-        rc = oom();
-        goto out;
-    }
-    if ((rc = next(p)) != 0)
+    if ((rc = take_ident(p, "a property name", &pname, &pline, &pcol)) != 0)
         goto out;
     if (is_punct(p, '(')) {
         /* A method: check the syntax, keep nothing. */
@@ -1251,12 +1248,8 @@ static int parse_class(struct parser *p, struct qual_list *ql, unsigned kwline, 
     int rc = next(p);
     if (rc)
         return rc;
-    if (p->cur.kind != MOF_T_IDENT)
-        return unexpected(p, "a class name");
-    unsigned nline = p->cur.line, ncol = p->cur.col, aline = 0, acol = 0;
-    if (!(name = ident_dup(p)))
-        return oom();
-    if ((rc = next(p)) != 0)
+    unsigned nline = 0, ncol = 0, aline = 0, acol = 0;
+    if ((rc = take_ident(p, "a class name", &name, &nline, &ncol)) != 0)
         goto out;
     if (is_kw(p, "as")) {
         if ((rc = next(p)) != 0)
